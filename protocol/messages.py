@@ -312,9 +312,7 @@ def parse_client_message(text: str | bytes) -> ClientMessage:
         return _client_adapter.validate_python(data)
     except ValidationError as exc:
         # The first element of each location is the discriminator tag; the rest names the field.
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'][1:])) or 'message'}: {e['msg']}" for e in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'][1:])) or 'message'}: {e['msg']}" for e in exc.errors())
         raise ProtocolError(ErrorCode.INVALID_MESSAGE, f"invalid {kind!r} message: {problems}") from None
 
 

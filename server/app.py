@@ -1,0 +1,57 @@
+"""The Starlette application factory."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from server.config import Settings
+from server.engines import create_engines
+from server.errors import EXCEPTION_HANDLERS
+from server.interviewer import create_interviewer_factory
+from server.routes import health, live
+from server.services import Services
+from server.store import create_store
+
+WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
+
+
+async def build_services(settings: Settings) -> Services:
+    """Load the engines and open the store: once per process, shared by every session."""
+    stt, tts, vad = create_engines(settings)
+    store = create_store(settings)
+    await store.open()
+    return Services(
+        settings=settings,
+        store=store,
+        stt=stt,
+        tts=tts,
+        vad=vad,
+        interviewers=create_interviewer_factory(settings),
+    )
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
+    """Build the app. Pass ``services`` to share already loaded engines (tests do, to load models once)."""
+    settings = settings or (services.settings if services else Settings())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        owned = services is None
+        app.state.services = services or await build_services(settings)
+        app.state.live_connections = {}
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.services.store.close()
+
+    routes: list[BaseRoute] = [*health.routes, *live.routes]
+    if WEB_DIST.is_dir():
+        routes.append(Mount("/", app=StaticFiles(directory=WEB_DIST, html=True), name="web"))
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)

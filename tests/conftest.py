@@ -1,0 +1,117 @@
+"""Shared fixtures: the speech engines load once per test session; a real server runs as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server.config import Settings
+from server.services import Services
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def engines() -> tuple:
+    """Whisper, Piper and Silero, loaded once for the whole run."""
+    from server.engines import create_engines
+
+    return create_engines(Settings())
+
+
+@pytest.fixture
+async def services(engines: tuple, tmp_path: Path) -> AsyncIterator[Services]:
+    """Real engines (shared) with a fresh SQLite store in a temporary data directory."""
+    from server.interviewer import create_interviewer_factory
+    from server.store import create_store
+
+    settings = Settings(data_dir=tmp_path / "data")
+    store = create_store(settings)
+    await store.open()
+    stt, tts, vad = engines
+    yield Services(
+        settings=settings,
+        store=store,
+        stt=stt,
+        tts=tts,
+        vad=vad,
+        interviewers=create_interviewer_factory(settings),
+    )
+    await store.close()
+
+
+class ServerProcess:
+    """A real ``viva serve`` in a subprocess, on a free port, with its own data directory."""
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.data_dir = data_dir
+        self.log_path = data_dir / "server.log"
+        self.env = {**os.environ, "VIVA_DATA_DIR": str(data_dir), **(env or {})}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60) -> ServerProcess:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log_path.read_text()[-4000:]}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError(f"server did not start in {timeout} s:\n{self.log_path.read_text()[-4000:]}")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process and self.process.poll() is None:
+            if kill:
+                self.process.kill()
+            else:
+                self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a real server with the embedded engines, shared by the tests that talk to one."""
+    server = ServerProcess(tmp_path_factory.mktemp("live-server"))
+    server.start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def server_process(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A private server a test may kill and restart (durability tests)."""
+    server = ServerProcess(tmp_path / "server")
+    yield server
+    server.stop()
