@@ -1,0 +1,74 @@
+// The REST calls of the set-up page. Errors arrive as {"error": {"code", "message"}} with a 4xx/5xx status.
+
+export type InterviewType = "behavioral" | "technical" | "mixed";
+
+export interface InterviewRequest {
+  candidate_name: string;
+  job_title: string;
+  job_description: string;
+  resume_text: string;
+  interview_type: InterviewType;
+  num_questions: number;
+}
+
+export interface StartedInterview {
+  interview_id: string;
+  candidate_token: string;
+  candidate_url: string;
+}
+
+/** A refused request, with the server's own explanation. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+async function call<T>(url: string, init: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, headers: { Accept: "application/json", ...init.headers } });
+  } catch {
+    throw new ApiError(0, "network", "The server could not be reached. Check your connection and try again.");
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    const message = typeof error?.message === "string" ? error.message : `Request failed (HTTP ${response.status}).`;
+    const code = typeof error?.code === "string" ? error.code : "http_error";
+    throw new ApiError(response.status, code, message);
+  }
+  if (body === null) throw new ApiError(response.status, "bad_response", "The server sent an unreadable answer.");
+  return body as T;
+}
+
+/** The resume's kind, from its name or MIME type; null when it is neither PDF nor plain text. */
+export function resumeKind(file: File): "pdf" | "txt" | null {
+  const name = file.name.toLowerCase();
+  if (file.type === "application/pdf" || name.endsWith(".pdf")) return "pdf";
+  if (file.type === "text/plain" || name.endsWith(".txt")) return "txt";
+  return null;
+}
+
+/** Upload a resume and return its extracted text. */
+export async function uploadResume(file: File): Promise<string> {
+  const kind = resumeKind(file);
+  if (!kind) throw new ApiError(0, "unsupported_file", "The resume must be a PDF or a plain-text (.txt) file.");
+  const form = new FormData();
+  form.append("file", file);
+  const result = await call<{ text: string }>(`/api/v1/upload/${kind}`, { method: "POST", body: form });
+  return result.text;
+}
+
+export function startInterview(request: InterviewRequest): Promise<StartedInterview> {
+  return call<StartedInterview>("/api/v1/interview/start", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(request),
+  });
+}

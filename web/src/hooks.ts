@@ -1,0 +1,67 @@
+// Counters and state of the interview page on window.__viva, so a browser test can wait on conditions
+// (audio sent, played, transcribed) instead of sleeping. Read-only for anything but this page.
+import type { SessionState, TurnRecord } from "./protocol";
+import type { TranscriptEntry } from "./transcript";
+
+export interface VivaHooks {
+  connection: "connecting" | "open" | "closed";
+  /** `ready` arrived on the current connection. */
+  ready: boolean;
+  /** The candidate pressed Start on this page. */
+  started: boolean;
+  ended: boolean;
+  state: SessionState | "disconnected" | null;
+  micActive: boolean;
+  micError: string | null;
+  micLevel: number;
+  /** Upstream frames sent, and frames of a wrong size that were dropped (should stay 0). */
+  framesSent: number;
+  badFrames: number;
+  audioFramesReceived: number;
+  framesScheduled: number;
+  framesPlayed: number;
+  framesDropped: number;
+  utterancesStarted: number[];
+  /** Utterances whose last frame finished playing (reported with done=true). */
+  utterancesPlayed: number[];
+  utterancesInterrupted: number[];
+  playbackReports: number;
+  transcript: TranscriptEntry[];
+  errors: string[];
+  closeCodes: number[];
+  summary: TurnRecord[] | null;
+}
+
+declare global {
+  interface Window {
+    __viva: VivaHooks;
+  }
+}
+
+export function installHooks(transcript: TranscriptEntry[]): VivaHooks {
+  window.__viva = {
+    connection: "connecting",
+    ready: false,
+    started: false,
+    ended: false,
+    state: null,
+    micActive: false,
+    micError: null,
+    micLevel: 0,
+    framesSent: 0,
+    badFrames: 0,
+    audioFramesReceived: 0,
+    framesScheduled: 0,
+    framesPlayed: 0,
+    framesDropped: 0,
+    utterancesStarted: [],
+    utterancesPlayed: [],
+    utterancesInterrupted: [],
+    playbackReports: 0,
+    transcript,
+    errors: [],
+    closeCodes: [],
+    summary: null,
+  };
+  return window.__viva;
+}

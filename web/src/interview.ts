@@ -1,0 +1,312 @@
+// The live interview page: one WebSocket, the microphone upstream, the interviewer's voice downstream.
+//
+// Flow: connect, send hello, wait for ready; on Start, unlock audio, open the microphone and send start.
+// Typing an answer is an equal alternative to speaking, and works without a microphone. When the
+// connection drops, Reconnect opens the same URL; the server resumes and repeats the current question.
+import { describeMicrophoneError, Microphone } from "./capture";
+import { LiveConnection, liveUrl } from "./connection";
+import { byId, make, showMessage } from "./dom";
+import { installHooks } from "./hooks";
+import { Player } from "./player";
+import type { Ended, ErrorMessage, Ready, ServerMessage, SessionState, TurnRecord } from "./protocol";
+import { TranscriptView } from "./transcript";
+import { clientMessage } from "./wire";
+
+const CLOSE_EXPLANATIONS: Record<number, string> = {
+  1009: "The connection was closed because a message was too large.",
+  1011: "The server ran into a problem.",
+  4001: "This interview link is not valid (the token was refused).",
+  4003: "This interview link is not valid for this interview.",
+  4004: "This interview does not exist.",
+  4008: "The server did not hear from this page in time.",
+  4009: "The interview was opened in another tab or window.",
+};
+
+const STATE_LABELS: Record<SessionState, string> = {
+  connecting: "Connecting…",
+  listening: "Listening — your turn",
+  thinking: "Thinking…",
+  speaking: "Speaking",
+  ended: "Interview ended",
+};
+
+const ui = {
+  info: byId("interview-info", HTMLElement),
+  start: byId("start", HTMLButtonElement),
+  state: byId("state", HTMLElement),
+  meter: byId("mic-level", HTMLMeterElement),
+  endTurn: byId("end-turn", HTMLButtonElement),
+  end: byId("end", HTMLButtonElement),
+  micNotice: byId("mic-notice", HTMLElement),
+  connectionNotice: byId("connection-notice", HTMLElement),
+  connectionText: byId("connection-text", HTMLElement),
+  reconnect: byId("reconnect", HTMLButtonElement),
+  error: byId("server-error", HTMLElement),
+  transcript: byId("transcript", HTMLOListElement),
+  caption: byId("caption", HTMLElement),
+  answerForm: byId("answer-form", HTMLFormElement),
+  answerText: byId("answer-text", HTMLTextAreaElement),
+  send: byId("send", HTMLButtonElement),
+  summary: byId("summary", HTMLElement),
+  summaryMessage: byId("summary-message", HTMLElement),
+  summaryList: byId("summary-list", HTMLOListElement),
+};
+
+const transcript = new TranscriptView(ui.transcript, ui.caption);
+const hooks = installHooks(transcript.entries);
+const player = new Player({
+  onProgress(utteranceId, playedMs, done) {
+    connection?.send(clientMessage({ type: "playback", utterance_id: utteranceId, played_ms: playedMs, done }));
+    hooks.playbackReports++;
+    if (done) hooks.utterancesPlayed.push(utteranceId);
+  },
+  onFrameScheduled: () => hooks.framesScheduled++,
+  onFramePlayed: () => hooks.framesPlayed++,
+  onFrameDropped: () => hooks.framesDropped++,
+});
+
+let connection: LiveConnection | null = null;
+let microphone: Microphone | null = null;
+/** `start` was sent on the current connection: the session is live and takes audio. */
+let live = false;
+let ended = false;
+
+function setStateLabel(text: string, state: VivaStateClass): void {
+  ui.state.textContent = text;
+  ui.state.dataset["state"] = state;
+}
+type VivaStateClass = SessionState | "idle" | "disconnected";
+
+function setAnswerControls(enabled: boolean): void {
+  ui.answerText.disabled = !enabled;
+  ui.send.disabled = !enabled;
+  ui.endTurn.disabled = !enabled;
+  ui.end.disabled = !enabled;
+}
+
+function connect(url: string): void {
+  hooks.connection = "connecting";
+  hooks.ready = false;
+  setStateLabel("Connecting…", "connecting");
+  connection = new LiveConnection(url, {
+    onMessage: handleMessage,
+    onFrame(frame) {
+      hooks.audioFramesReceived++;
+      player.enqueue(frame);
+    },
+    onClose: handleClose,
+    onUnreadable(problem) {
+      console.warn(`viva: ignored unreadable message: ${problem}`);
+    },
+  });
+}
+
+function handleMessage(message: ServerMessage): void {
+  switch (message.type) {
+    case "ready":
+      return handleReady(message);
+    case "state":
+      hooks.state = message.state;
+      return setStateLabel(STATE_LABELS[message.state] ?? message.state, message.state);
+    case "speech":
+      ui.meter.classList.toggle("hearing", message.active);
+      return;
+    case "partial_transcript":
+      return transcript.caption(message.text);
+    case "final_transcript":
+      return transcript.candidateAnswer(message.turn, message.text, message.answered_by === "text");
+    case "utterance_start":
+      hooks.utterancesStarted.push(message.utterance_id);
+      return;
+    case "utterance_text":
+      return transcript.interviewerSentence(message.utterance_id, message.sentence, message.text);
+    case "utterance_end":
+      transcript.interviewerFinished(message.utterance_id, message.text);
+      return player.finish(message.utterance_id);
+    case "interrupted":
+      hooks.utterancesInterrupted.push(message.utterance_id);
+      player.interrupt(message.utterance_id);
+      return transcript.interviewerInterrupted(message.utterance_id, message.played_text);
+    case "error":
+      return handleError(message);
+    case "ended":
+      return handleEnded(message);
+    default:
+      // A newer server may send types this client does not know; they are safe to ignore.
+      console.warn("viva: ignored message", message satisfies never);
+  }
+}
+
+function handleReady(message: Ready): void {
+  hooks.connection = "open";
+  hooks.ready = true;
+  player.setSampleRate(message.output_sample_rate);
+  transcript.showHistory(message.history);
+  ui.info.textContent = `${message.job_title} · ${message.candidate_name} · ${message.num_questions} questions`;
+  ui.connectionNotice.hidden = true;
+  if (hooks.started) {
+    // A reconnect after Start: resume at once, the server repeats the current question.
+    sendStart();
+  } else {
+    ui.start.textContent = message.started ? "Resume interview" : "Start interview";
+    ui.start.disabled = false;
+    setStateLabel(message.started ? "Ready to resume" : "Ready to start", "idle");
+    ui.start.focus();
+  }
+}
+
+function handleError(message: ErrorMessage): void {
+  hooks.errors.push(`${message.code}: ${message.message}`);
+  showMessage(ui.error, message.message);
+}
+
+function handleEnded(message: Ended): void {
+  ended = true;
+  live = false;
+  hooks.ended = true;
+  hooks.summary = message.summary;
+  hooks.state = "ended";
+  setStateLabel(STATE_LABELS.ended, "ended");
+  stopMicrophone();
+  setAnswerControls(false);
+  ui.start.disabled = true;
+  showSummary(message.message, message.summary);
+}
+
+function handleClose(code: number, reason: string, wasOpen: boolean): void {
+  hooks.connection = "closed";
+  hooks.ready = false;
+  hooks.closeCodes.push(code);
+  connection = null;
+  live = false;
+  if (ended) return; // Normal end: let the closing words finish playing.
+  player.reset();
+  hooks.state = "disconnected";
+  setStateLabel("Disconnected", "disconnected");
+  ui.start.disabled = true;
+  setAnswerControls(false);
+  const explanation =
+    CLOSE_EXPLANATIONS[code] ??
+    (wasOpen ? "The connection to the server was lost." : "The server could not be reached.");
+  ui.connectionText.textContent = reason ? `${explanation} (${reason})` : explanation;
+  ui.connectionNotice.hidden = false;
+  ui.reconnect.disabled = false;
+  ui.reconnect.focus();
+}
+
+function sendStart(): void {
+  connection?.send(clientMessage({ type: "start" }));
+  live = connection?.isOpen ?? false;
+  setAnswerControls(live);
+}
+
+async function openMicrophone(): Promise<void> {
+  try {
+    microphone = await Microphone.open({
+      onFrame(pcm) {
+        if (live && connection?.sendAudio(pcm)) hooks.framesSent++;
+      },
+      onLevel(level) {
+        hooks.micLevel = level;
+        ui.meter.value = Math.min(1, Math.sqrt(level) * 2);
+      },
+      onBadFrame(byteLength) {
+        hooks.badFrames++;
+        console.error(`viva: dropped an upstream audio frame of ${byteLength} bytes`);
+      },
+    });
+    hooks.micActive = true;
+    hooks.micError = null;
+    showMessage(ui.micNotice, "");
+  } catch (error) {
+    hooks.micError = describeMicrophoneError(error);
+    showMessage(ui.micNotice, `${hooks.micError} You can still answer by typing below.`);
+  }
+}
+
+function stopMicrophone(): void {
+  microphone?.close();
+  microphone = null;
+  hooks.micActive = false;
+  ui.meter.value = 0;
+}
+
+function showSummary(message: string, turns: TurnRecord[]): void {
+  ui.summaryMessage.textContent = message;
+  ui.summaryList.replaceChildren(
+    ...turns
+      .filter((turn) => turn.question || turn.answer)
+      .map((turn) => {
+        const item = make("li");
+        item.append(
+          make("p", "question", turn.question),
+          make("p", "answer", turn.answer || "(no answer)"),
+        );
+        if (turn.answered_by === "text" && turn.answer) item.classList.add("typed");
+        return item;
+      }),
+  );
+  ui.summary.hidden = false;
+  ui.summary.scrollIntoView({ block: "start" });
+}
+
+function sendAnswer(): void {
+  const text = ui.answerText.value.trim();
+  if (!text || !live) return;
+  connection?.send(clientMessage({ type: "text_answer", text }));
+  ui.answerText.value = "";
+}
+
+function main(): void {
+  const params = new URLSearchParams(window.location.search);
+  const interviewId = params.get("id");
+  const token = params.get("token");
+  setAnswerControls(false);
+  if (!interviewId || !token) {
+    setStateLabel("No interview", "disconnected");
+    showMessage(ui.error, "This interview link is incomplete: it needs an interview id and a token.");
+    return;
+  }
+  const url = liveUrl(interviewId, token);
+
+  ui.start.addEventListener("click", async () => {
+    ui.start.disabled = true;
+    hooks.started = true;
+    try {
+      await player.unlock();
+    } catch (error) {
+      showMessage(ui.error, `Audio playback could not start (${String(error)}); the questions still appear below.`);
+    }
+    if (!microphone) await openMicrophone();
+    sendStart();
+    ui.answerText.focus();
+  });
+  ui.reconnect.addEventListener("click", () => {
+    ui.reconnect.disabled = true;
+    showMessage(ui.error, "");
+    connect(url);
+  });
+  ui.endTurn.addEventListener("click", () => connection?.send(clientMessage({ type: "end_turn" })));
+  ui.end.addEventListener("click", () => {
+    connection?.send(clientMessage({ type: "end" }));
+    setAnswerControls(false);
+    setStateLabel("Ending…", "thinking");
+  });
+  ui.answerForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    sendAnswer();
+  });
+  ui.answerText.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      ui.answerForm.requestSubmit();
+    }
+  });
+  window.addEventListener("pagehide", () => {
+    stopMicrophone();
+    connection?.close();
+  });
+  connect(url);
+}
+
+main();

@@ -1,0 +1,279 @@
+/* GENERATED from protocol/messages.py by `npm run gen-types`: do not edit by hand.
+ * Regenerate with: .venv/bin/python -m protocol.schema | (cd web && npm run --silent gen-types) */
+
+export type VivaProtocol = ClientMessage | ServerMessage;
+export type ClientMessage = Hello | Start | TextAnswer | EndTurn | Playback | End;
+export type ServerMessage =
+  | Ready
+  | StateChanged
+  | SpeechActivity
+  | PartialTranscript
+  | FinalTranscript
+  | UtteranceStart
+  | UtteranceText
+  | UtteranceEnd
+  | Interrupted
+  | ErrorMessage
+  | Ended;
+export type UtteranceKind = "greeting" | "question" | "follow_up" | "prompt" | "closing";
+/**
+ * What the interviewer is doing, as shown to the candidate.
+ */
+export type SessionState = "connecting" | "listening" | "thinking" | "speaking" | "ended";
+/**
+ * Stable, machine-readable error codes carried by :class:`ErrorMessage`.
+ */
+export type ErrorCode =
+  | "malformed_json"
+  | "unknown_type"
+  | "invalid_message"
+  | "unsupported_version"
+  | "bad_audio_frame"
+  | "out_of_order"
+  | "message_too_large"
+  | "engine_failure"
+  | "internal_error";
+export type EndReason = "completed" | "candidate_ended" | "idle_timeout" | "max_duration" | "server_shutdown";
+
+/**
+ * First message after the socket opens: who is talking and in what audio format.
+ */
+export interface Hello {
+  /**
+   * Free-form client name and version.
+   */
+  client: string;
+  frame_ms: 20;
+  sample_rate: 16000;
+  type: "hello";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * Begin the interview (or resume it after a reconnect).
+ */
+export interface Start {
+  type: "start";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * A typed answer, an equal alternative to speaking. Ends the candidate's turn.
+ */
+export interface TextAnswer {
+  text: string;
+  type: "text_answer";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * The candidate says they are done speaking (button or key), so the turn ends at once.
+ */
+export interface EndTurn {
+  type: "end_turn";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * Progress of the client's playback of one interviewer utterance.
+ */
+export interface Playback {
+  /**
+   * True once the whole utterance has been played.
+   */
+  done: boolean;
+  /**
+   * Milliseconds of this utterance played so far.
+   */
+  played_ms: number;
+  type: "playback";
+  utterance_id: number;
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * The candidate ends the interview.
+ */
+export interface End {
+  type: "end";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * Answer to ``hello``: the session's parameters, and the history when resuming.
+ */
+export interface Ready {
+  candidate_name: string;
+  history: TurnRecord[];
+  interview_id: string;
+  job_title: string;
+  num_questions: number;
+  /**
+   * Sample rate of the downstream audio frames, in Hz.
+   */
+  output_sample_rate: number;
+  /**
+   * True when the interview was already under way (a reconnect).
+   */
+  started: boolean;
+  type: "ready";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * One finished exchange: what the interviewer asked and what the candidate answered.
+ */
+export interface TurnRecord {
+  answer: string;
+  answered_by: "voice" | "text";
+  index: number;
+  kind: UtteranceKind;
+  question: string;
+  /**
+   * Planned question this turn belongs to (0 for the greeting).
+   */
+  question_number: number;
+}
+export interface StateChanged {
+  state: SessionState;
+  type: "state";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * Voice activity as the server hears it: confirmed speech started or stopped.
+ */
+export interface SpeechActivity {
+  active: boolean;
+  /**
+   * Position in the upstream audio, in milliseconds.
+   */
+  at_ms: number;
+  type: "speech";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * A caption of the turn so far; replaced by the next partial or the final transcript.
+ */
+export interface PartialTranscript {
+  text: string;
+  turn: number;
+  type: "partial_transcript";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * The transcript of a finished turn, exactly as it was saved.
+ */
+export interface FinalTranscript {
+  answered_by: "voice" | "text";
+  text: string;
+  turn: number;
+  type: "final_transcript";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * The interviewer begins to speak; audio frames with this ``utterance_id`` follow.
+ */
+export interface UtteranceStart {
+  kind: UtteranceKind;
+  question_number: number;
+  type: "utterance_start";
+  utterance_id: number;
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * One sentence of the interviewer's words, sent just before its audio (a caption).
+ */
+export interface UtteranceText {
+  sentence: number;
+  text: string;
+  type: "utterance_text";
+  utterance_id: number;
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * All audio of the utterance has been sent (it may still be playing).
+ */
+export interface UtteranceEnd {
+  duration_ms: number;
+  text: string;
+  type: "utterance_end";
+  utterance_id: number;
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * The candidate barged in: drop every frame of ``utterance_id`` not yet played.
+ */
+export interface Interrupted {
+  played_ms: number;
+  /**
+   * The words the candidate heard; the transcript keeps only these.
+   */
+  played_text: string;
+  type: "interrupted";
+  utterance_id: number;
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * Something the client sent was refused, or something failed. ``fatal`` errors are followed by a close.
+ */
+export interface ErrorMessage {
+  code: ErrorCode;
+  fatal: boolean;
+  message: string;
+  type: "error";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * The interview is over; the server closes the socket with 1000 right after.
+ */
+export interface Ended {
+  message: string;
+  reason: EndReason;
+  summary: TurnRecord[];
+  type: "ended";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
