@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from server import api
 from server.config import Settings
 from server.engines import create_engines
 from server.errors import EXCEPTION_HANDLERS
@@ -51,7 +52,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             if owned:
                 await app.state.services.store.close()
 
-    routes: list[BaseRoute] = [*health.routes, *live.routes]
+    routes: list[BaseRoute] = [*health.routes, *live.routes, *api.routes]
     if WEB_DIST.is_dir():
         routes.append(Mount("/", app=StaticFiles(directory=WEB_DIST, html=True), name="web"))
     return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)

@@ -58,6 +58,15 @@ class Settings(BaseSettings):
     outbound_queue_frames: int = Field(default=64, ge=4)
     default_num_questions: int = Field(default=5, ge=1, le=30)
 
+    # Storage: SQLite under data_dir unless a PostgreSQL (Supabase) connection string is given.
+    database_url: SecretStr | None = None
+    database_schema: str = Field(default="public", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+    database_max_connections: int = Field(default=10, ge=1)
+
+    # Document uploads (resume, job description).
+    max_pdf_pages: int = Field(default=50, ge=1)
+    pdf_timeout_s: float = Field(default=10.0, gt=0)
+
     @cached_property
     def sqlite_path(self) -> Path:
         return self.data_dir / "viva.sqlite3"

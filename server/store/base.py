@@ -42,6 +42,69 @@ class InterviewRecord:
     end_reason: str | None = None
     interviewer_state: dict[str, Any] | None = None
     turns: list[StoredTurn] = field(default_factory=list)
+    final_score: float | None = None
+    report: dict[str, Any] | None = None
+    evaluated_at: datetime | None = None
+
+
+#: Every status an interview can have; "completed" and "ended" are final.
+STATUSES = ("created", "in_progress", "completed", "ended")
+FINAL_STATUSES = ("completed", "ended")
+
+
+@dataclass(frozen=True)
+class QuestionEvaluation:
+    """The judgement of one planned question: its answer(s), score and the evidence the score rests on."""
+
+    question_number: int
+    question_text: str
+    answer: str
+    score: float | None
+    feedback: str
+    rubric_version: str
+    evidence: dict[str, Any]
+    evaluated_at: datetime
+
+
+@dataclass(frozen=True)
+class InterviewSummary:
+    """One row of the interview history."""
+
+    id: str
+    candidate_name: str
+    job_title: str
+    interview_type: str
+    num_questions: int
+    status: str
+    created_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    turn_count: int
+    final_score: float | None
+
+
+@dataclass(frozen=True)
+class InterviewPage:
+    items: list[InterviewSummary]
+    total: int
+
+
+class StoreError(Exception):
+    """A store operation that cannot be done as asked."""
+
+
+class InterviewNotFound(StoreError):
+    def __init__(self, interview_id: str) -> None:
+        super().__init__(f"no interview with id {interview_id!r}")
+        self.interview_id = interview_id
+
+
+class TurnConflict(StoreError):
+    """Another writer already recorded this turn (two sessions answered the same question)."""
+
+
+class InterviewClosed(StoreError):
+    """The interview has already ended; nothing more can be recorded in it."""
 
 
 class Store(Protocol):
@@ -51,7 +114,9 @@ class Store(Protocol):
 
     async def close(self) -> None: ...
 
-    async def create_interview(self, setup: InterviewSetup, candidate_token_hash: str) -> str:
+    async def create_interview(
+        self, setup: InterviewSetup, candidate_token_hash: str, observer_token_hash: str | None = None
+    ) -> str:
         """Create an interview and return its id."""
         ...
 
@@ -59,10 +124,41 @@ class Store(Protocol):
 
     async def check_candidate_token(self, interview_id: str, token_hash: str) -> bool: ...
 
-    async def mark_started(self, interview_id: str, interviewer_state: dict[str, Any]) -> None: ...
+    async def check_observer_token(self, interview_id: str, token_hash: str) -> bool: ...
 
-    async def append_turn(self, interview_id: str, turn: StoredTurn, interviewer_state: dict[str, Any]) -> None:
-        """Durably record a finished turn and the interviewer state after it, in one transaction."""
+    async def mark_started(self, interview_id: str, interviewer_state: dict[str, Any]) -> None:
+        """Move a created interview to "in_progress" with the interviewer's first state.
+
+        Raises :class:`InterviewNotFound` or :class:`InterviewClosed`.
+        """
         ...
 
-    async def finish(self, interview_id: str, status: str, reason: str) -> None: ...
+    async def append_turn(self, interview_id: str, turn: StoredTurn, interviewer_state: dict[str, Any]) -> None:
+        """Durably record a finished turn and the interviewer state after it, in one transaction.
+
+        Raises :class:`TurnConflict` if a turn with this index exists, :class:`InterviewClosed` if the
+        interview has ended, :class:`InterviewNotFound` if there is no such interview.
+        """
+        ...
+
+    async def finish(self, interview_id: str, status: str, reason: str) -> None:
+        """End the interview with a final ``status``; a second call leaves the first ending in place."""
+        ...
+
+    async def list_interviews(
+        self, *, limit: int, offset: int = 0, job_title: str | None = None, status: str | None = None
+    ) -> InterviewPage:
+        """Newest first; ``job_title`` matches case-insensitively anywhere in the title."""
+        ...
+
+    async def save_evaluation(
+        self,
+        interview_id: str,
+        evaluations: list[QuestionEvaluation],
+        final_score: float | None,
+        report: dict[str, Any],
+    ) -> None:
+        """Replace the interview's per-question evaluations, final score and report, in one transaction."""
+        ...
+
+    async def get_evaluations(self, interview_id: str) -> list[QuestionEvaluation]: ...

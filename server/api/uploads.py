@@ -1,0 +1,47 @@
+"""``POST /api/v1/upload/pdf`` and ``/upload/txt``: a document in, its text out."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from server.api.bodies import read_upload
+from server.documents import DocumentError, ExtractedText, extract_pdf, extract_txt
+from server.errors import ApiError
+from server.services import Services
+
+
+def _respond(result: ExtractedText) -> JSONResponse:
+    return JSONResponse(asdict(result))
+
+
+async def upload_pdf(request: Request) -> JSONResponse:
+    settings = request.app.state.services.settings
+    data = await read_upload(request, settings.max_upload_bytes)
+    try:
+        result = await asyncio.to_thread(
+            extract_pdf, data, max_pages=settings.max_pdf_pages, timeout_s=settings.pdf_timeout_s
+        )
+    except DocumentError as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc
+    return _respond(result)
+
+
+async def upload_txt(request: Request) -> JSONResponse:
+    services: Services = request.app.state.services
+    data = await read_upload(request, services.settings.max_upload_bytes)
+    try:
+        result = extract_txt(data)
+    except DocumentError as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc
+    return _respond(result)
+
+
+routes = [
+    Route("/api/v1/upload/pdf", upload_pdf, methods=["POST"]),
+    Route("/api/v1/upload/txt", upload_txt, methods=["POST"]),
+]

@@ -1,0 +1,355 @@
+"""The store's queries, written once for both databases.
+
+:class:`SqlStore` holds every query of the :class:`~server.store.base.Store` interface in a common SQL subset
+(``?`` placeholders); a :class:`Driver` runs them on SQLite or PostgreSQL, adapting placeholders, parameter
+types and errors. Timestamps are always produced here, in UTC, so both databases store the same instants.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from server.interviewer.base import InterviewSetup
+from server.store.base import (
+    FINAL_STATUSES,
+    InterviewClosed,
+    InterviewNotFound,
+    InterviewPage,
+    InterviewRecord,
+    InterviewSummary,
+    QuestionEvaluation,
+    StoredTurn,
+    TurnConflict,
+)
+from server.store.tokens import digests_match
+
+Row = Mapping[str, Any]
+Statement = tuple[str, Sequence[Any]]
+
+
+class UniqueViolation(Exception):
+    """A driver's translation of its database's unique/primary-key violation."""
+
+
+class Driver(Protocol):
+    """Runs SQL with ``?`` placeholders on one database."""
+
+    async def open(self) -> None:
+        """Connect and apply the pending migrations."""
+        ...
+
+    async def close(self) -> None: ...
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    async def transaction(self, statements: Sequence[Statement]) -> list[int]:
+        """Run the statements in one transaction; return each one's row count. Raises :class:`UniqueViolation`."""
+        ...
+
+
+_OPEN = "('created', 'in_progress')"
+
+_TURN_COLUMNS = (
+    "interview_id, turn_index, kind, question_number, question, answer, answered_by, asked_at, "
+    "answer_started_at, answered_at, answer_duration_ms, response_gap_ms, interrupted"
+)
+_QUESTION_COLUMNS = (
+    "interview_id, question_number, question_text, answer, score, feedback, rubric_version, evidence, evaluated_at"
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_time(value: Any) -> datetime | None:
+    """SQLite hands back ISO text, PostgreSQL a datetime; both become an aware datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+def _required_time(value: Any) -> datetime:
+    parsed = parse_time(value)
+    if parsed is None:
+        raise ValueError("a required timestamp is missing")
+    return parsed
+
+
+def parse_json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` literally anywhere, lower-cased (escape character ``\\``)."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _turn_from_row(row: Row) -> StoredTurn:
+    return StoredTurn(
+        index=row["turn_index"],
+        kind=row["kind"],
+        question_number=row["question_number"],
+        question=row["question"],
+        answer=row["answer"],
+        answered_by=row["answered_by"],
+        asked_at=_required_time(row["asked_at"]),
+        answer_started_at=parse_time(row["answer_started_at"]),
+        answered_at=_required_time(row["answered_at"]),
+        answer_duration_ms=row["answer_duration_ms"],
+        response_gap_ms=row["response_gap_ms"],
+        interrupted=bool(row["interrupted"]),
+    )
+
+
+def _record_from_row(row: Row, turns: list[StoredTurn]) -> InterviewRecord:
+    return InterviewRecord(
+        id=row["id"],
+        setup=InterviewSetup.from_dict(parse_json(row["setup"])),
+        status=row["status"],
+        created_at=_required_time(row["created_at"]),
+        started_at=parse_time(row["started_at"]),
+        ended_at=parse_time(row["ended_at"]),
+        end_reason=row["end_reason"],
+        interviewer_state=parse_json(row["interviewer_state"]),
+        turns=turns,
+        final_score=row["final_score"],
+        report=parse_json(row["report"]),
+        evaluated_at=parse_time(row["evaluated_at"]),
+    )
+
+
+def _summary_from_row(row: Row) -> InterviewSummary:
+    return InterviewSummary(
+        id=row["id"],
+        candidate_name=row["candidate_name"],
+        job_title=row["job_title"],
+        interview_type=row["interview_type"],
+        num_questions=row["num_questions"],
+        status=row["status"],
+        created_at=_required_time(row["created_at"]),
+        started_at=parse_time(row["started_at"]),
+        ended_at=parse_time(row["ended_at"]),
+        turn_count=row["turn_count"],
+        final_score=row["final_score"],
+    )
+
+
+def _evaluation_from_row(row: Row) -> QuestionEvaluation:
+    return QuestionEvaluation(
+        question_number=row["question_number"],
+        question_text=row["question_text"],
+        answer=row["answer"],
+        score=row["score"],
+        feedback=row["feedback"],
+        rubric_version=row["rubric_version"],
+        evidence=parse_json(row["evidence"]),
+        evaluated_at=_required_time(row["evaluated_at"]),
+    )
+
+
+class SqlStore:
+    """The :class:`~server.store.base.Store` on any :class:`Driver`."""
+
+    def __init__(self, driver: Driver) -> None:
+        self.driver = driver
+
+    async def open(self) -> None:
+        await self.driver.open()
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def create_interview(
+        self, setup: InterviewSetup, candidate_token_hash: str, observer_token_hash: str | None = None
+    ) -> str:
+        interview_id = str(uuid.uuid4())
+        await self.driver.transaction(
+            [
+                (
+                    "insert into interviews (id, candidate_name, job_title, job_description, resume_text, "
+                    "interview_type, num_questions, language, setup, status, candidate_token_hash, "
+                    "observer_token_hash, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?, ?, ?)",
+                    (
+                        interview_id,
+                        setup.candidate_name,
+                        setup.job_title,
+                        setup.job_description,
+                        setup.resume_text,
+                        str(setup.interview_type),
+                        setup.num_questions,
+                        setup.language,
+                        json.dumps(setup.to_dict()),
+                        candidate_token_hash,
+                        observer_token_hash,
+                        utcnow(),
+                    ),
+                )
+            ]
+        )
+        return interview_id
+
+    async def get_interview(self, interview_id: str) -> InterviewRecord | None:
+        rows = await self.driver.fetch("select * from interviews where id = ?", (interview_id,))
+        if not rows:
+            return None
+        turn_rows = await self.driver.fetch(
+            f"select {_TURN_COLUMNS} from turns where interview_id = ? order by turn_index", (interview_id,)
+        )
+        return _record_from_row(rows[0], [_turn_from_row(r) for r in turn_rows])
+
+    async def _token_hash(self, interview_id: str, column: str) -> str | None:
+        rows = await self.driver.fetch(f"select {column} from interviews where id = ?", (interview_id,))
+        return rows[0][column] if rows else None
+
+    async def check_candidate_token(self, interview_id: str, token_hash: str) -> bool:
+        return digests_match(await self._token_hash(interview_id, "candidate_token_hash"), token_hash)
+
+    async def check_observer_token(self, interview_id: str, token_hash: str) -> bool:
+        return digests_match(await self._token_hash(interview_id, "observer_token_hash"), token_hash)
+
+    async def _explain_no_change(self, interview_id: str) -> Exception:
+        rows = await self.driver.fetch("select status from interviews where id = ?", (interview_id,))
+        if not rows:
+            return InterviewNotFound(interview_id)
+        return InterviewClosed(f"interview {interview_id} has already ended ({rows[0]['status']})")
+
+    async def mark_started(self, interview_id: str, interviewer_state: dict[str, Any]) -> None:
+        now = utcnow()
+        (changed,) = await self.driver.transaction(
+            [
+                (
+                    "update interviews set status = 'in_progress', started_at = coalesce(started_at, ?), "
+                    f"interviewer_state = ? where id = ? and status in {_OPEN}",
+                    (now, json.dumps(interviewer_state), interview_id),
+                )
+            ]
+        )
+        if not changed:
+            raise await self._explain_no_change(interview_id)
+
+    async def append_turn(self, interview_id: str, turn: StoredTurn, interviewer_state: dict[str, Any]) -> None:
+        # The update comes first: on PostgreSQL it locks the interview's row, so a concurrent finish() or
+        # append_turn() waits, and the insert's condition below sees the same status.
+        try:
+            changed, inserted = await self.driver.transaction(
+                [
+                    (
+                        "update interviews set interviewer_state = ?, status = 'in_progress', "
+                        f"started_at = coalesce(started_at, ?) where id = ? and status in {_OPEN}",
+                        (json.dumps(interviewer_state), turn.asked_at, interview_id),
+                    ),
+                    (
+                        f"insert into turns ({_TURN_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+                        f"where exists (select 1 from interviews where id = ? and status in {_OPEN})",
+                        (
+                            interview_id,
+                            turn.index,
+                            turn.kind,
+                            turn.question_number,
+                            turn.question,
+                            turn.answer,
+                            turn.answered_by,
+                            turn.asked_at,
+                            turn.answer_started_at,
+                            turn.answered_at,
+                            turn.answer_duration_ms,
+                            turn.response_gap_ms,
+                            turn.interrupted,
+                            interview_id,
+                        ),
+                    ),
+                ]
+            )
+        except UniqueViolation as exc:
+            raise TurnConflict(f"turn {turn.index} of interview {interview_id} is already recorded") from exc
+        if not (changed and inserted):
+            raise await self._explain_no_change(interview_id)
+
+    async def finish(self, interview_id: str, status: str, reason: str) -> None:
+        if status not in FINAL_STATUSES:
+            raise ValueError(f"an interview finishes as one of {FINAL_STATUSES}, not {status!r}")
+        (changed,) = await self.driver.transaction(
+            [
+                (
+                    "update interviews set status = ?, end_reason = ?, ended_at = ? "
+                    f"where id = ? and status in {_OPEN}",
+                    (status, reason, utcnow(), interview_id),
+                )
+            ]
+        )
+        if not changed and not await self.driver.fetch("select 1 from interviews where id = ?", (interview_id,)):
+            raise InterviewNotFound(interview_id)
+
+    async def list_interviews(
+        self, *, limit: int, offset: int = 0, job_title: str | None = None, status: str | None = None
+    ) -> InterviewPage:
+        conditions: list[str] = []
+        params: list[Any] = []
+        if job_title:
+            conditions.append("lower(job_title) like ? escape '\\'")
+            params.append(like_pattern(job_title))
+        if status:
+            conditions.append("status = ?")
+            params.append(status)
+        where = f"where {' and '.join(conditions)}" if conditions else ""
+        count_rows = await self.driver.fetch(f"select count(*) as total from interviews {where}", params)
+        rows = await self.driver.fetch(
+            "select id, candidate_name, job_title, interview_type, num_questions, status, created_at, "
+            "started_at, ended_at, final_score, "
+            "(select count(*) from turns t where t.interview_id = interviews.id) as turn_count "
+            f"from interviews {where} order by created_at desc, id desc limit ? offset ?",
+            [*params, limit, offset],
+        )
+        return InterviewPage(items=[_summary_from_row(r) for r in rows], total=count_rows[0]["total"])
+
+    async def save_evaluation(
+        self,
+        interview_id: str,
+        evaluations: list[QuestionEvaluation],
+        final_score: float | None,
+        report: dict[str, Any],
+    ) -> None:
+        if not await self.driver.fetch("select 1 from interviews where id = ?", (interview_id,)):
+            raise InterviewNotFound(interview_id)
+        now = utcnow()
+        statements: list[Statement] = [
+            (
+                "update interviews set final_score = ?, report = ?, evaluated_at = ? where id = ?",
+                (final_score, json.dumps(report), now, interview_id),
+            ),
+            ("delete from questions where interview_id = ?", (interview_id,)),
+        ]
+        statements += [
+            (
+                f"insert into questions ({_QUESTION_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    interview_id,
+                    e.question_number,
+                    e.question_text,
+                    e.answer,
+                    e.score,
+                    e.feedback,
+                    e.rubric_version,
+                    json.dumps(e.evidence),
+                    e.evaluated_at,
+                ),
+            )
+            for e in evaluations
+        ]
+        try:
+            await self.driver.transaction(statements)
+        except UniqueViolation as exc:
+            raise ValueError("two evaluations for the same question number") from exc
+
+    async def get_evaluations(self, interview_id: str) -> list[QuestionEvaluation]:
+        rows = await self.driver.fetch(
+            f"select {_QUESTION_COLUMNS} from questions where interview_id = ? order by question_number",
+            (interview_id,),
+        )
+        return [_evaluation_from_row(r) for r in rows]
