@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     max_pdf_pages: int = Field(default=50, ge=1)
     pdf_timeout_s: float = Field(default=10.0, gt=0)
 
+    # Interviewer and evaluation (server/interviewer).
+    interviewer_max_follow_ups: int = Field(default=2, ge=0, le=5)
+
     @cached_property
     def sqlite_path(self) -> Path:
         return self.data_dir / "viva.sqlite3"
