@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     max_pdf_pages: int = Field(default=50, ge=1)
     pdf_timeout_s: float = Field(default=10.0, gt=0)
 
+    # Recruiter API (history, results): open when unset; when set, those routes need it as a Bearer token
+    # (or, for one interview, that interview's observer token).
+    admin_token: SecretStr | None = None
+
     # Interviewer and evaluation (server/interviewer).
     interviewer_max_follow_ups: int = Field(default=2, ge=0, le=5)
 

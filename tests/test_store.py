@@ -16,6 +16,8 @@ from server.store import create_store
 from server.store.base import (
     InterviewClosed,
     InterviewNotFound,
+    InterviewRecord,
+    PendingQuestion,
     QuestionEvaluation,
     Store,
     StoredTurn,
@@ -321,3 +323,38 @@ async def test_postgres_migrations_apply_once_under_concurrent_starts() -> None:
         finally:
             await conn.close()
         assert [r["version"] for r in versions] == [m.version for m in load_migrations(POSTGRES_DIR)]
+
+
+async def test_pending_question_is_kept_with_the_turn_before_it(make_store: StoreFactory) -> None:
+    store = make_store()
+    await store.open()
+    interview_id = await store.create_interview(SETUP, hash_token("t"))
+    asked = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+    first = PendingQuestion(0, "greeting", 1, "Hello. Question 1?", asked)
+    await store.mark_started(interview_id, {"step": 0}, first)
+    record = await store.get_interview(interview_id)
+    assert record is not None and record.pending == first and record.current_pending == first
+
+    second = PendingQuestion(1, "question", 2, "Question 2?", asked + timedelta(minutes=1))
+    await store.append_turn(interview_id, turn(0), {"step": 1}, second)
+    await store.close()
+    reopened = make_store()
+    await reopened.open()
+    record = await reopened.get_interview(interview_id)
+    assert record is not None and record.current_pending == second
+
+    await reopened.append_turn(interview_id, turn(1), {"step": 2})  # a live session: no words known
+    record = await reopened.get_interview(interview_id)
+    assert record is not None and record.pending is None and record.current_pending is None
+
+
+def test_a_stale_pending_question_is_not_current() -> None:
+    record = InterviewRecord(
+        id="x",
+        setup=SETUP,
+        status="in_progress",
+        created_at=datetime(2025, 6, 1, tzinfo=UTC),
+        turns=[turn(0)],
+        pending=PendingQuestion(0, "question", 1, "Already answered?", datetime(2025, 6, 1, tzinfo=UTC)),
+    )
+    assert record.current_pending is None

@@ -1,13 +1,29 @@
-"""The interview routes: create one, hold it over REST in text, read its results and the history."""
+"""The interview routes: create one, hold it over REST in text, read it and the history."""
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from server.api.bodies import read_json
-from server.api.schemas import StartRequest, StartResponse
+from server.api import text_interview
+from server.api.access import load_interview, require_admin, require_candidate, require_observer
+from server.api.bodies import describe_validation_error, read_json
+from server.api.schemas import (
+    AnswerRequest,
+    AnswerResponse,
+    HistoryItem,
+    HistoryPage,
+    HistoryQuery,
+    InterviewDetail,
+    Question,
+    QuestionRequest,
+    QuestionResponse,
+    StartRequest,
+    StartResponse,
+)
+from server.errors import ApiError
 from server.services import Services
 from server.store.tokens import hash_token, new_token
 
@@ -33,6 +49,71 @@ async def start_interview(request: Request) -> JSONResponse:
     return JSONResponse(response.model_dump(), status_code=201)
 
 
+async def next_question(request: Request) -> JSONResponse:
+    services = _services(request)
+    body = await read_json(request, QuestionRequest)
+    await require_candidate(request, services, body.interview_id, body.candidate_token)
+    async with text_interview.interview_lock(body.interview_id):
+        record = await load_interview(services, body.interview_id)
+        pending = await text_interview.current_question(services, record)
+    if pending is None:
+        return JSONResponse(QuestionResponse(interview_id=record.id, complete=True).model_dump(mode="json"))
+    question = Question.of(pending)
+    return JSONResponse(
+        QuestionResponse(interview_id=record.id, complete=False, **question.model_dump()).model_dump(mode="json")
+    )
+
+
+async def submit_answer(request: Request) -> JSONResponse:
+    services = _services(request)
+    body = await read_json(request, AnswerRequest)
+    await require_candidate(request, services, body.interview_id, body.candidate_token)
+    async with text_interview.interview_lock(body.interview_id):
+        record = await load_interview(services, body.interview_id)
+        outcome = await text_interview.answer(services, record, body.answer)
+    response = AnswerResponse(
+        interview_id=record.id,
+        turn_index=outcome.turn.index,
+        complete=outcome.next_question is None,
+        next_question=Question.of(outcome.next_question) if outcome.next_question else None,
+        closing=outcome.closing,
+    )
+    return JSONResponse(response.model_dump(mode="json"))
+
+
+async def list_interviews(request: Request) -> JSONResponse:
+    services = _services(request)
+    require_admin(request, services)
+    try:
+        query = HistoryQuery.model_validate(dict(request.query_params))
+    except ValidationError as exc:
+        raise ApiError(422, "validation_error", describe_validation_error(exc)) from exc
+    page = await services.store.list_interviews(
+        limit=query.limit, offset=query.offset, job_title=query.job_title, status=query.status
+    )
+    end = query.offset + len(page.items)
+    response = HistoryPage(
+        items=[HistoryItem.of(s) for s in page.items],
+        total=page.total,
+        limit=query.limit,
+        offset=query.offset,
+        next_offset=end if end < page.total else None,
+    )
+    return JSONResponse(response.model_dump(mode="json"))
+
+
+async def get_interview(request: Request) -> JSONResponse:
+    services = _services(request)
+    interview_id = request.path_params["interview_id"]
+    await require_observer(request, services, interview_id)
+    record = await load_interview(services, interview_id)
+    return JSONResponse(InterviewDetail.of(record).model_dump(mode="json"))
+
+
 routes = [
     Route("/api/v1/interview/start", start_interview, methods=["POST"]),
+    Route("/api/v1/interview/question", next_question, methods=["POST"]),
+    Route("/api/v1/interview/answer", submit_answer, methods=["POST"]),
+    Route("/api/v1/interviews", list_interviews, methods=["GET"]),
+    Route("/api/v1/interviews/{interview_id}", get_interview, methods=["GET"]),
 ]

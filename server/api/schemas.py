@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import datetime
+from typing import Literal, cast
+
 from pydantic import BaseModel, ConfigDict, Field
 
+from protocol.messages import MAX_ANSWER_CHARS, UtteranceKind
 from server.documents import MAX_DOCUMENT_CHARS
 from server.interviewer.base import InterviewSetup, InterviewType
+from server.store.base import InterviewRecord, InterviewStatus, InterviewSummary, PendingQuestion, StoredTurn
 
 
 class _Body(BaseModel):
@@ -55,3 +61,155 @@ class StartResponse(BaseModel):
     candidate_url: str = Field(description="The candidate's link to the live interview page.")
     observer_token: str = Field(description="The recruiter's secret for results; shown only now.")
     observer_url: str = Field(description="The recruiter's link to the report page.")
+
+
+class CandidateRequest(_Body):
+    interview_id: str = Field(min_length=1, max_length=100)
+    candidate_token: str | None = Field(
+        default=None, max_length=200, description="The candidate's token; or send it as a Bearer token."
+    )
+
+
+class QuestionRequest(CandidateRequest):
+    pass
+
+
+class AnswerRequest(CandidateRequest):
+    answer: str = Field(min_length=1, max_length=MAX_ANSWER_CHARS)
+
+
+class Question(BaseModel):
+    question_number: int = Field(description="The planned question this belongs to (a follow-up shares it).")
+    question_text: str = Field(description="The interviewer's words, exactly as asked.")
+    kind: UtteranceKind
+    turn_index: int = Field(description="The index the answer to this question will have.")
+    asked_at: datetime
+
+    @classmethod
+    def of(cls, pending: PendingQuestion) -> Question:
+        return cls(
+            question_number=pending.question_number,
+            question_text=pending.text,
+            kind=UtteranceKind(pending.kind),
+            turn_index=pending.turn_index,
+            asked_at=pending.asked_at,
+        )
+
+
+class QuestionResponse(BaseModel):
+    interview_id: str
+    complete: bool = Field(description="True when the interview is over and there is no question to answer.")
+    question_number: int | None = None
+    question_text: str | None = None
+    kind: UtteranceKind | None = None
+    turn_index: int | None = None
+    asked_at: datetime | None = None
+
+
+class AnswerResponse(BaseModel):
+    interview_id: str
+    turn_index: int = Field(description="Index of the turn this answer was saved as.")
+    complete: bool
+    next_question: Question | None = Field(description="What to answer next; null once complete.")
+    closing: str | None = Field(description="The interviewer's closing words, once complete.")
+
+
+class Turn(BaseModel):
+    index: int
+    kind: UtteranceKind
+    question_number: int
+    question: str
+    answer: str
+    answered_by: Literal["voice", "text"]
+    asked_at: datetime
+    answer_started_at: datetime | None
+    answered_at: datetime
+    answer_duration_ms: int
+    response_gap_ms: int | None
+    interrupted: bool
+
+    @classmethod
+    def of(cls, turn: StoredTurn) -> Turn:
+        return cls.model_validate(asdict(turn))
+
+
+class Setup(BaseModel):
+    candidate_name: str
+    job_title: str
+    job_description: str
+    resume_text: str
+    interview_type: InterviewType
+    num_questions: int
+
+
+class InterviewDetail(BaseModel):
+    interview_id: str
+    status: InterviewStatus
+    setup: Setup
+    created_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    end_reason: str | None
+    final_score: float | None
+    turns: list[Turn]
+    current_question: Question | None = Field(description="The question a text session is waiting on, if any.")
+
+    @classmethod
+    def of(cls, record: InterviewRecord) -> InterviewDetail:
+        s = record.setup
+        return cls(
+            interview_id=record.id,
+            status=cast(InterviewStatus, record.status),
+            setup=Setup(
+                candidate_name=s.candidate_name,
+                job_title=s.job_title,
+                job_description=s.job_description,
+                resume_text=s.resume_text,
+                interview_type=s.interview_type,
+                num_questions=s.num_questions,
+            ),
+            created_at=record.created_at,
+            started_at=record.started_at,
+            ended_at=record.ended_at,
+            end_reason=record.end_reason,
+            final_score=record.final_score,
+            turns=[Turn.of(t) for t in record.turns],
+            current_question=Question.of(p) if (p := record.current_pending) else None,
+        )
+
+
+class HistoryQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=20, ge=1, le=100)
+    offset: int = Field(default=0, ge=0)
+    job_title: str | None = Field(default=None, max_length=200, description="Case-insensitive part of the title.")
+    status: InterviewStatus | None = None
+
+
+class HistoryItem(BaseModel):
+    interview_id: str
+    candidate_name: str
+    job_title: str
+    interview_type: InterviewType
+    num_questions: int
+    status: InterviewStatus
+    created_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    turn_count: int
+    final_score: float | None
+
+    @classmethod
+    def of(cls, summary: InterviewSummary) -> HistoryItem:
+        data = asdict(summary)
+        data["interview_id"] = data.pop("id")
+        return cls.model_validate(data)
+
+
+class HistoryPage(BaseModel):
+    items: list[HistoryItem] = Field(description="Newest first.")
+    total: int = Field(description="Interviews matching the filters, over all pages.")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="Offset of the next page; null on the last one.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 from server.interviewer.base import InterviewSetup
 
@@ -31,6 +31,36 @@ class StoredTurn:
     interrupted: bool = False
 
 
+@dataclass(frozen=True)
+class PendingQuestion:
+    """What the candidate is being asked, worded exactly as it was; turn ``turn_index`` will answer it."""
+
+    turn_index: int
+    kind: str
+    question_number: int
+    text: str
+    asked_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "turn_index": self.turn_index,
+            "kind": self.kind,
+            "question_number": self.question_number,
+            "text": self.text,
+            "asked_at": self.asked_at.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PendingQuestion:
+        return cls(
+            turn_index=int(data["turn_index"]),
+            kind=str(data["kind"]),
+            question_number=int(data["question_number"]),
+            text=str(data["text"]),
+            asked_at=datetime.fromisoformat(data["asked_at"]),
+        )
+
+
 @dataclass
 class InterviewRecord:
     id: str
@@ -45,10 +75,19 @@ class InterviewRecord:
     final_score: float | None = None
     report: dict[str, Any] | None = None
     evaluated_at: datetime | None = None
+    pending: PendingQuestion | None = None
+
+    @property
+    def current_pending(self) -> PendingQuestion | None:
+        """The pending question if it is still the one to answer (no turn was recorded without it since)."""
+        if self.pending is not None and self.pending.turn_index == len(self.turns):
+            return self.pending
+        return None
 
 
 #: Every status an interview can have; "completed" and "ended" are final.
-STATUSES = ("created", "in_progress", "completed", "ended")
+InterviewStatus = Literal["created", "in_progress", "completed", "ended"]
+STATUSES: tuple[str, ...] = get_args(InterviewStatus)
 FINAL_STATUSES = ("completed", "ended")
 
 
@@ -126,15 +165,26 @@ class Store(Protocol):
 
     async def check_observer_token(self, interview_id: str, token_hash: str) -> bool: ...
 
-    async def mark_started(self, interview_id: str, interviewer_state: dict[str, Any]) -> None:
-        """Move a created interview to "in_progress" with the interviewer's first state.
+    async def mark_started(
+        self, interview_id: str, interviewer_state: dict[str, Any], pending: PendingQuestion | None = None
+    ) -> None:
+        """Move a created interview to "in_progress" with the interviewer's state (and the question asked).
 
-        Raises :class:`InterviewNotFound` or :class:`InterviewClosed`.
+        On an interview already in progress it replaces the state. Raises :class:`InterviewNotFound` or
+        :class:`InterviewClosed`.
         """
         ...
 
-    async def append_turn(self, interview_id: str, turn: StoredTurn, interviewer_state: dict[str, Any]) -> None:
+    async def append_turn(
+        self,
+        interview_id: str,
+        turn: StoredTurn,
+        interviewer_state: dict[str, Any],
+        pending: PendingQuestion | None = None,
+    ) -> None:
         """Durably record a finished turn and the interviewer state after it, in one transaction.
+
+        ``pending`` is the next question when the caller already knows its words (a text session).
 
         Raises :class:`TurnConflict` if a turn with this index exists, :class:`InterviewClosed` if the
         interview has ended, :class:`InterviewNotFound` if there is no such interview.

@@ -21,6 +21,7 @@ from server.store.base import (
     InterviewPage,
     InterviewRecord,
     InterviewSummary,
+    PendingQuestion,
     QuestionEvaluation,
     StoredTurn,
     TurnConflict,
@@ -121,7 +122,12 @@ def _record_from_row(row: Row, turns: list[StoredTurn]) -> InterviewRecord:
         final_score=row["final_score"],
         report=parse_json(row["report"]),
         evaluated_at=parse_time(row["evaluated_at"]),
+        pending=PendingQuestion.from_dict(pending) if (pending := parse_json(row["pending_question"])) else None,
     )
+
+
+def _pending_json(pending: PendingQuestion | None) -> str | None:
+    return json.dumps(pending.to_dict()) if pending is not None else None
 
 
 def _summary_from_row(row: Row) -> InterviewSummary:
@@ -219,30 +225,38 @@ class SqlStore:
             return InterviewNotFound(interview_id)
         return InterviewClosed(f"interview {interview_id} has already ended ({rows[0]['status']})")
 
-    async def mark_started(self, interview_id: str, interviewer_state: dict[str, Any]) -> None:
+    async def mark_started(
+        self, interview_id: str, interviewer_state: dict[str, Any], pending: PendingQuestion | None = None
+    ) -> None:
         now = utcnow()
         (changed,) = await self.driver.transaction(
             [
                 (
                     "update interviews set status = 'in_progress', started_at = coalesce(started_at, ?), "
-                    f"interviewer_state = ? where id = ? and status in {_OPEN}",
-                    (now, json.dumps(interviewer_state), interview_id),
+                    f"interviewer_state = ?, pending_question = ? where id = ? and status in {_OPEN}",
+                    (now, json.dumps(interviewer_state), _pending_json(pending), interview_id),
                 )
             ]
         )
         if not changed:
             raise await self._explain_no_change(interview_id)
 
-    async def append_turn(self, interview_id: str, turn: StoredTurn, interviewer_state: dict[str, Any]) -> None:
+    async def append_turn(
+        self,
+        interview_id: str,
+        turn: StoredTurn,
+        interviewer_state: dict[str, Any],
+        pending: PendingQuestion | None = None,
+    ) -> None:
         # The update comes first: on PostgreSQL it locks the interview's row, so a concurrent finish() or
         # append_turn() waits, and the insert's condition below sees the same status.
         try:
             changed, inserted = await self.driver.transaction(
                 [
                     (
-                        "update interviews set interviewer_state = ?, status = 'in_progress', "
+                        "update interviews set interviewer_state = ?, pending_question = ?, status = 'in_progress', "
                         f"started_at = coalesce(started_at, ?) where id = ? and status in {_OPEN}",
-                        (json.dumps(interviewer_state), turn.asked_at, interview_id),
+                        (json.dumps(interviewer_state), _pending_json(pending), turn.asked_at, interview_id),
                     ),
                     (
                         f"insert into turns ({_TURN_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "

@@ -1,0 +1,66 @@
+"""Who may do what: the candidate's token for answering, the observer's or the admin's for reading results.
+
+Tokens arrive as ``Authorization: Bearer <token>`` (or, for links opened in a browser, ``?token=``; for the
+candidate also in the JSON body). Only their SHA-256 digests are stored and compared.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from starlette.requests import Request
+
+from server.errors import ApiError
+from server.services import Services
+from server.store.base import InterviewRecord
+from server.store.tokens import hash_token
+
+
+def offered_token(request: Request, body_token: str | None = None) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return body_token or request.query_params.get("token") or None
+
+
+def _is_admin(services: Services, token: str | None) -> bool:
+    admin = services.settings.admin_token
+    return admin is not None and token is not None and hmac.compare_digest(admin.get_secret_value(), token)
+
+
+async def load_interview(services: Services, interview_id: str) -> InterviewRecord:
+    record = await services.store.get_interview(interview_id)
+    if record is None:
+        raise ApiError(404, "interview_not_found", f"There is no interview with id {interview_id!r}.")
+    return record
+
+
+async def require_candidate(request: Request, services: Services, interview_id: str, body_token: str | None) -> None:
+    token = offered_token(request, body_token)
+    if token is None:
+        raise ApiError(401, "token_required", "Send the candidate token (candidate_token, or a Bearer token).")
+    if not await services.store.check_candidate_token(interview_id, hash_token(token)):
+        raise ApiError(403, "invalid_token", "The candidate token does not match this interview.")
+
+
+def require_admin(request: Request, services: Services) -> None:
+    """Recruiter-wide routes (the history): open unless ``VIVA_ADMIN_TOKEN`` is set."""
+    if services.settings.admin_token is None:
+        return
+    token = offered_token(request)
+    if token is None:
+        raise ApiError(401, "token_required", "This server requires the admin token as a Bearer token.")
+    if not _is_admin(services, token):
+        raise ApiError(403, "invalid_token", "The admin token is not valid.")
+
+
+async def require_observer(request: Request, services: Services, interview_id: str) -> None:
+    """One interview's results: its observer token, or the admin token; open when no admin token is set."""
+    if services.settings.admin_token is None:
+        return
+    token = offered_token(request)
+    if token is None:
+        raise ApiError(401, "token_required", "Send the observer token of this interview, or the admin token.")
+    if not (_is_admin(services, token) or await services.store.check_observer_token(interview_id, hash_token(token))):
+        raise ApiError(403, "invalid_token", "The token does not give access to this interview.")
