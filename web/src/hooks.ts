@@ -3,6 +3,11 @@
 import type { SessionState, TurnRecord } from "./protocol";
 import type { TranscriptEntry } from "./transcript";
 
+export interface TimelineEvent {
+  type: string;
+  id: number | null;
+}
+
 export interface VivaHooks {
   connection: "connecting" | "open" | "closed";
   /** `ready` arrived on the current connection. */
@@ -27,6 +32,8 @@ export interface VivaHooks {
   utterancesInterrupted: number[];
   playbackReports: number;
   transcript: TranscriptEntry[];
+  /** Every control message received, in order, with its utterance id or turn number when it has one. */
+  timeline: TimelineEvent[];
   errors: string[];
   closeCodes: number[];
   summary: TurnRecord[] | null;
@@ -59,6 +66,7 @@ export function installHooks(transcript: TranscriptEntry[]): VivaHooks {
     utterancesInterrupted: [],
     playbackReports: 0,
     transcript,
+    timeline: [],
     errors: [],
     closeCodes: [],
     summary: null,

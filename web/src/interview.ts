@@ -102,6 +102,8 @@ function connect(url: string): void {
 }
 
 function handleMessage(message: ServerMessage): void {
+  const id = "utterance_id" in message ? message.utterance_id : "turn" in message ? message.turn : null;
+  hooks.timeline.push({ type: message.type, id });
   switch (message.type) {
     case "ready":
       return handleReady(message);
@@ -271,6 +273,7 @@ function main(): void {
 
   ui.start.addEventListener("click", async () => {
     ui.start.disabled = true;
+    ui.start.hidden = true; // From here on, a dropped connection resumes by itself after Reconnect.
     hooks.started = true;
     try {
       await player.unlock();

@@ -1,0 +1,117 @@
+"""The real web client in headless Chromium against a real server: set-up form, and a spoken interview.
+
+The microphone is a WAV made with espeak-ng at test time. Chromium starts playing it when the page opens the
+microphone (on Start), so it begins with a silence long enough for the greeting to be played in full; speech
+during the greeting would be a barge-in, which is not what this test is about.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.browser_helpers import RecordedPage, artifacts_on_failure, chromium, fake_microphone_args
+from tests.speech import compose, write_wav
+
+pytestmark = pytest.mark.browser
+
+ANSWER = "I built a payment service in Python and Kubernetes."
+#: Silence before the answer. The greeting for SETUP (a fixed template and the first question) lasts about
+#: 16 s when spoken; the rest is margin for a busy machine.
+GREETING_ALLOWANCE_S = 26.0
+SETUP = {
+    "candidate_name": "Ada Lovelace",
+    "job_title": "Backend Engineer",
+    "job_description": "",
+    "resume_text": "",
+    "interview_type": "behavioral",
+    "num_questions": 2,
+}
+
+GREETING_PLAYED = """(v) => v.utterancesStarted.length > 0 && v.utterancesPlayed.includes(v.utterancesStarted[0])"""
+ANSWER_TRANSCRIBED = """(v, word) => v.transcript.some(
+    (e) => e.speaker === "candidate" && e.text.toLowerCase().includes(word))"""
+#: An utterance that started after the candidate's first final transcript has been played to its end.
+NEXT_UTTERANCE_PLAYED = """(v) => {
+    const answered = v.timeline.findIndex((e) => e.type === "final_transcript");
+    if (answered < 0) return false;
+    const next = v.timeline.slice(answered).find((e) => e.type === "utterance_start");
+    return next !== undefined && v.utterancesPlayed.includes(next.id);
+}"""
+
+
+def start_interview(base_url: str) -> str:
+    response = httpx.post(f"{base_url}/api/v1/interview/start", json=SETUP, timeout=30)
+    assert response.status_code == 201, response.text
+    return str(response.json()["candidate_url"])
+
+
+def test_spoken_interview_through_the_browser(live_server: str, tmp_path: Path) -> None:
+    wav = write_wav(tmp_path / "answer.wav", compose(GREETING_ALLOWANCE_S, ANSWER, 3.0))
+    candidate_url = start_interview(live_server)
+
+    with chromium(fake_microphone_args(wav)) as browser:
+        recorded = RecordedPage.open(browser)
+        page = recorded.page
+        with artifacts_on_failure(recorded, "test_spoken_interview_through_the_browser"):
+            page.goto(live_server + candidate_url)
+            recorded.wait_until("(v) => v.ready", "the server's ready message", 20)
+            assert page.locator("#start").is_enabled()
+            page.click("#start")
+
+            recorded.wait_until(GREETING_PLAYED, "the greeting to be played to its end", 90)
+            greeting = recorded.viva()
+            assert greeting["micActive"], greeting["micError"]
+            assert greeting["utterancesInterrupted"] == [], "the greeting was cut off: lengthen GREETING_ALLOWANCE_S"
+            greeting_text = greeting["transcript"][0]
+            assert greeting_text["speaker"] == "interviewer" and "Ada Lovelace" in greeting_text["text"]
+
+            recorded.wait_until(ANSWER_TRANSCRIBED, "the spoken answer's final transcript", 90, arg="python")
+            recorded.wait_until(NEXT_UTTERANCE_PLAYED, "the interviewer's next utterance to be played", 120)
+
+            viva = recorded.viva()
+            assert viva["badFrames"] == 0
+            # The microphone streamed 20 ms frames in real time for at least the whole WAV.
+            wav_seconds = GREETING_ALLOWANCE_S + 3.0
+            assert viva["framesSent"] >= 0.9 * wav_seconds / 0.02, viva["framesSent"]
+            assert viva["audioFramesReceived"] >= viva["framesPlayed"] > 0
+            assert viva["framesDropped"] == 0
+            assert viva["errors"] == []
+            assert viva["state"] in {"speaking", "listening", "thinking"}
+            assert page.locator("#transcript li.candidate").first.inner_text().lower().count("python") >= 1
+
+
+def test_setup_form_creates_an_interview_and_opens_it(live_server: str, tmp_path: Path) -> None:
+    resume = tmp_path / "resume.txt"
+    resume.write_text("Grace Hopper. Compiler engineer. Built the first COBOL compiler.\n")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+
+    with chromium() as browser:
+        recorded = RecordedPage.open(browser)
+        page = recorded.page
+        with artifacts_on_failure(recorded, "test_setup_form_creates_an_interview_and_opens_it"):
+            page.goto(live_server + "/")
+            page.fill("#candidate-name", "Grace Hopper")
+            page.fill("#job-title", "Compiler Engineer")
+            page.fill("#job-description", "Write compilers in C and Python.")
+            page.select_option("#interview-type", "technical")
+            page.fill("#num-questions", "3")
+
+            # A refused upload: the server's message appears next to the form, and nothing is lost.
+            page.set_input_files("#resume", str(empty))
+            page.click("#submit")
+            error = page.locator("#form-error")
+            error.wait_for(state="visible", timeout=15_000)
+            assert "empty" in error.inner_text().lower()
+            assert page.input_value("#candidate-name") == "Grace Hopper"
+            assert page.locator("#submit").is_enabled()
+
+            page.set_input_files("#resume", str(resume))
+            page.click("#submit")
+            page.wait_for_url("**/interview.html?id=*&token=*", timeout=15_000)
+            recorded.wait_until("(v) => v.ready", "the server's ready message", 20)
+            assert page.locator("#interview-info").inner_text() == "Compiler Engineer · Grace Hopper · 3 questions"
+            assert page.locator("#start").is_enabled()
