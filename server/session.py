@@ -30,8 +30,9 @@ from server.turns import Phase, SpeechStarted, TurnConfig, TurnDetector, TurnEnd
 log = logging.getLogger("viva.session")
 
 BYTES_PER_MS = INPUT_SAMPLE_RATE * 2 // 1000
-#: Audio kept before the confirmed start of speech, so the first syllable is not clipped.
-PRE_ROLL_MS = 300
+#: Audio kept before the start of speech: the first syllable is not clipped, and Whisper tiny mishears
+#: the first words of a clip with less leading silence than this (measured on espeak speech).
+PRE_ROLL_MS = 600
 #: Partial captions re-decode at most this much of the end of the turn.
 PARTIAL_WINDOW_MS = 20_000
 #: Downstream frames carry this much audio each.

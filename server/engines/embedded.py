@@ -20,7 +20,7 @@ class WhisperSpeechToText:
 
     name = "whisper"
 
-    def __init__(self, model_path: str | Path | None = None, *, threads: int = 2, beam_size: int = 1) -> None:
+    def __init__(self, model_path: str | Path | None = None, *, threads: int = 2, beam_size: int = 5) -> None:
         from faster_whisper import WhisperModel
 
         if not model_path:

@@ -1,0 +1,20 @@
+# Viva: build the web client with node, run on a slim Python image. Same steps as `make install`.
+FROM node:20-bookworm-slim AS web
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
+
+FROM python:3.11-slim-bookworm
+WORKDIR /app
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIVA_DATA_DIR=/data
+COPY pyproject.toml README.md ./
+COPY protocol/ protocol/
+COPY server/ server/
+COPY supabase/ supabase/
+RUN pip install --no-cache-dir -e .
+COPY --from=web /src/web/dist/ web/dist/
+VOLUME /data
+EXPOSE 8000
+CMD ["viva", "serve", "--host", "0.0.0.0"]

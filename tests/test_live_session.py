@@ -1,0 +1,193 @@
+"""The live interview over a real socket to a real server: speech in, transcripts and speech out.
+
+Speech is made with espeak-ng at test time and streamed paced in real time, as a microphone would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import websockets
+
+from protocol import messages as m
+from protocol.audio import OutputFrame
+from tests.conftest import ServerProcess
+from tests.live_client import LiveClient, dump, is_type, start_interview
+from tests.speech import compose
+
+pytestmark = pytest.mark.slow
+
+ANSWER = "I built a payment service in Python and Kubernetes for a large bank."
+
+
+async def open_session(base_url: str, **setup: object) -> tuple[LiveClient, dict]:
+    created = start_interview(base_url, **setup)
+    client = await LiveClient.connect(base_url, created["interview_id"], created["candidate_token"])
+    return client, created
+
+
+async def through_greeting(client: LiveClient) -> m.UtteranceEnd:
+    ready = await client.handshake()
+    assert not ready.started and ready.output_sample_rate > 8000
+    await client.send(m.Start())
+    greeting: m.UtteranceEnd = await client.stream_silence_until(is_type(m.UtteranceEnd), 60)
+    await client.stream_silence_until(is_type(m.StateChanged, state=m.SessionState.LISTENING), 30)
+    return greeting
+
+
+async def test_a_spoken_answer_is_transcribed_and_answered_with_speech(live_server: str) -> None:
+    client, _ = await open_session(live_server)
+    greeting = await through_greeting(client)
+    assert "Ada" in greeting.text
+    greeting_frames = [f for f in client.messages(OutputFrame) if f.utterance_id == greeting.utterance_id]
+    assert sum(len(f.pcm) for f in greeting_frames) > 22050  # more than half a second of speech
+
+    mark = len(client.received)
+    await client.stream(compose(0.3, ANSWER, 2.0))
+    final: m.FinalTranscript = await client.stream_silence_until(is_type(m.FinalTranscript), 30)
+    words = final.text.lower()
+    assert "payment" in words and "python" in words, final.text
+    assert final.answered_by == "voice"
+
+    partials = [p for p in client.messages(m.PartialTranscript) if p.turn == final.turn]
+    assert partials, "no partial caption while the candidate spoke"
+    assert any("payment" in p.text.lower() or "python" in p.text.lower() for p in partials), partials
+
+    nxt: m.UtteranceEnd = await client.stream_silence_until(
+        lambda msg: isinstance(msg, m.UtteranceEnd) and msg.utterance_id > greeting.utterance_id, 60
+    )
+    assert nxt.text and nxt.duration_ms > 500
+    frames = [f for f in client.messages(OutputFrame) if f.utterance_id == nxt.utterance_id]
+    assert len(frames) > 5 and frames[-1].last
+    assert [f.seq for f in frames] == list(range(len(frames)))
+    captions = [t.text for t in client.messages(m.UtteranceText) if t.utterance_id == nxt.utterance_id]
+    assert " ".join(captions) == nxt.text
+    states = [s.state for s in client.messages(m.StateChanged)][len([]) :]
+    assert m.SessionState.THINKING in states and m.SessionState.SPEAKING in states
+    assert client.received.index(next(r for r in client.received[mark:] if r.message is final)) > mark
+    await client.close()
+
+
+async def test_speaking_over_the_interviewer_interrupts_it(live_server: str) -> None:
+    client, _ = await open_session(live_server)
+    await client.handshake()
+    await client.send(m.Start())
+    start: m.UtteranceStart = await client.stream_silence_until(is_type(m.UtteranceStart), 30)
+    await client.wait_for(lambda msg: isinstance(msg, OutputFrame) and msg.utterance_id == start.utterance_id, 30)
+    await client.stream(compose(0.6))  # let a little of the greeting play
+    interrupted = asyncio.create_task(client.wait_for(is_type(m.Interrupted, utterance_id=start.utterance_id), 30))
+    await client.stream(compose("Sorry, could you say that again please, I did not catch it.", 1.5))
+    barged: m.Interrupted = await interrupted
+    full_text = " ".join(t.text for t in client.messages(m.UtteranceText) if t.utterance_id == start.utterance_id)
+    assert barged.played_ms > 0
+    assert len(barged.played_text) < len(full_text)
+    assert not client.messages(m.UtteranceEnd), "the interrupted utterance must not be completed"
+
+    index = next(i for i, r in enumerate(client.received) if r.message is barged)
+    late = [r for r in client.received[index + 1 :] if isinstance(r.message, OutputFrame)]
+    assert all(r.message.utterance_id != start.utterance_id for r in late), "frames of the cancelled utterance"
+
+    final: m.FinalTranscript = await client.stream_silence_until(is_type(m.FinalTranscript), 30)
+    assert "again" in final.text.lower() or "sorry" in final.text.lower(), final.text
+    await client.close()
+
+
+async def test_typed_answers_are_equal_and_the_interview_resumes_after_a_drop(live_server: str) -> None:
+    client, created = await open_session(live_server)
+    await through_greeting(client)
+    await client.send(m.TextAnswer(text="I have eight years of Python, mostly payments and data pipelines."))
+    final: m.FinalTranscript = await client.wait_for(is_type(m.FinalTranscript), 30)
+    assert final.answered_by == "text" and final.turn == 0
+    question: m.UtteranceStart = await client.stream_silence_until(
+        lambda msg: isinstance(msg, m.UtteranceStart) and msg.utterance_id > 0, 60
+    )
+    await client.close()  # the network drops mid-question
+
+    again = await LiveClient.connect(live_server, created["interview_id"], created["candidate_token"])
+    ready = await again.handshake()
+    assert ready.started
+    assert [t.answer for t in ready.history] == ["I have eight years of Python, mostly payments and data pipelines."]
+    await again.send(m.Start())
+    repeated: m.UtteranceStart = await again.stream_silence_until(is_type(m.UtteranceStart), 30)
+    assert repeated.question_number == question.question_number
+    await again.stream_silence_until(is_type(m.StateChanged, state=m.SessionState.LISTENING), 60)
+
+    await again.send(m.End())
+    ended: m.Ended = await again.wait_for(is_type(m.Ended), 30)
+    assert ended.reason is m.EndReason.CANDIDATE_ENDED
+    assert ended.summary[0].answer.startswith("I have eight years")
+    await asyncio.wait_for(again.closed.wait(), 10)
+    assert again.close_code == m.CloseCode.NORMAL
+
+    late = await LiveClient.connect(live_server, created["interview_id"], created["candidate_token"])
+    await asyncio.wait_for(late.closed.wait(), 10)
+    assert late.close_code == m.CloseCode.FORBIDDEN
+
+
+async def test_bad_input_gets_specific_errors_and_the_session_survives(live_server: str) -> None:
+    client, _ = await open_session(live_server)
+    await client.send(m.Start())  # before hello
+    await client.send_raw("{broken")
+    await client.handshake()
+    await client.send_raw('{"type": "teleport"}')
+    await client.send_raw('{"type": "text_answer", "text": ""}')
+    await client.send_raw('{"type": "start", "v": 7}')
+    await client.send(m.TextAnswer(text="too early"))  # before start
+    await client.send_raw(bytes(100))  # wrong frame size
+    await client.send(m.Start())
+    await client.send(m.Start())  # twice
+    codes = [e.code for e in client.messages(m.ErrorMessage)]
+    await client.wait_for(lambda msg: isinstance(msg, m.UtteranceStart), 30)
+    codes = [e.code for e in client.messages(m.ErrorMessage)]
+    assert codes == [
+        m.ErrorCode.OUT_OF_ORDER,
+        m.ErrorCode.MALFORMED_JSON,
+        m.ErrorCode.UNKNOWN_TYPE,
+        m.ErrorCode.INVALID_MESSAGE,
+        m.ErrorCode.UNSUPPORTED_VERSION,
+        m.ErrorCode.OUT_OF_ORDER,
+        m.ErrorCode.BAD_AUDIO_FRAME,
+        m.ErrorCode.OUT_OF_ORDER,
+    ], dump(client)
+    assert all(not e.fatal for e in client.messages(m.ErrorMessage))
+
+    await client.stream_silence_until(is_type(m.StateChanged, state=m.SessionState.LISTENING), 60)
+    await client.send(m.TextAnswer(text="Still here: I design APIs."))
+    final = await client.wait_for(is_type(m.FinalTranscript), 30)
+    assert final.text == "Still here: I design APIs."
+
+    await client.send_raw("x" * (m.MAX_TEXT_MESSAGE_BYTES + 10))
+    await asyncio.wait_for(client.closed.wait(), 10)
+    assert client.close_code == m.CloseCode.MESSAGE_TOO_BIG
+    fatal = client.messages(m.ErrorMessage)[-1]
+    assert fatal.code is m.ErrorCode.MESSAGE_TOO_LARGE and fatal.fatal
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("/ws/interview/{id}?token=wrong", m.CloseCode.UNAUTHORIZED),
+        ("/ws/interview/nope?token=x", m.CloseCode.NOT_FOUND),
+    ],
+)
+async def test_wrong_links_are_refused_with_a_close_code(live_server: str, path: str, code: int) -> None:
+    created = start_interview(live_server)
+    url = live_server.replace("http", "ws", 1) + path.format(id=created["interview_id"])
+    async with websockets.connect(url) as ws:
+        with pytest.raises(websockets.ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), 10)
+    assert ws.close_code == code
+
+
+async def test_an_idle_candidate_is_timed_out_cleanly(tmp_path) -> None:
+    server = ServerProcess(tmp_path / "idle", env={"VIVA_IDLE_TIMEOUT_S": "2"}).start()
+    try:
+        client, _ = await open_session(server.url)
+        await through_greeting(client)
+        ended: m.Ended = await client.wait_for(is_type(m.Ended), 15)
+        assert ended.reason is m.EndReason.IDLE_TIMEOUT and "silence" in ended.message
+        await asyncio.wait_for(client.closed.wait(), 10)
+        assert client.close_code == m.CloseCode.NORMAL
+    finally:
+        server.stop()
