@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from server.api import interviews, uploads
+from server.api import audio, interviews, openapi, uploads
 
-routes: list[BaseRoute] = [*uploads.routes, *interviews.routes]
+routes: list[BaseRoute] = [*uploads.routes, *interviews.routes, *audio.routes, *openapi.routes]

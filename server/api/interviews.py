@@ -23,6 +23,7 @@ from server.api.schemas import (
     StartRequest,
     StartResponse,
 )
+from server.api.spec import Operation
 from server.errors import ApiError
 from server.services import Services
 from server.store.tokens import hash_token, new_token
@@ -70,7 +71,7 @@ async def submit_answer(request: Request) -> JSONResponse:
     await require_candidate(request, services, body.interview_id, body.candidate_token)
     async with text_interview.interview_lock(body.interview_id):
         record = await load_interview(services, body.interview_id)
-        outcome = await text_interview.answer(services, record, body.answer)
+        outcome = await text_interview.answer(services, record, body.answer, body.turn_index)
     response = AnswerResponse(
         interview_id=record.id,
         turn_index=outcome.turn.index,
@@ -116,4 +117,58 @@ routes = [
     Route("/api/v1/interview/answer", submit_answer, methods=["POST"]),
     Route("/api/v1/interviews", list_interviews, methods=["GET"]),
     Route("/api/v1/interviews/{interview_id}", get_interview, methods=["GET"]),
+]
+
+operations = [
+    Operation(
+        "POST",
+        "/api/v1/interview/start",
+        "Create an interview",
+        "Returns the interview's id and two links: the candidate's (live interview page) and the observer's "
+        "(report). Their tokens are shown only here; the server keeps only their SHA-256 digests.",
+        body=StartRequest,
+        response=StartResponse,
+        status=201,
+        errors=(400, 413, 422),
+    ),
+    Operation(
+        "POST",
+        "/api/v1/interview/question",
+        "The question to answer now",
+        "Starts the interview on the first call. Asking again returns the same question, worded the same, "
+        "until it is answered; `complete` is true once the interview is over.",
+        body=QuestionRequest,
+        response=QuestionResponse,
+        errors=(400, 401, 403, 404, 422),
+        access="candidate",
+    ),
+    Operation(
+        "POST",
+        "/api/v1/interview/answer",
+        "Answer the current question",
+        "The answer is saved as a turn (with the interviewer's state) before the reply returns the next "
+        "question, or the closing words when the interview is complete.",
+        body=AnswerRequest,
+        response=AnswerResponse,
+        errors=(400, 401, 403, 404, 409, 422),
+        access="candidate",
+    ),
+    Operation(
+        "GET",
+        "/api/v1/interviews",
+        "Interview history",
+        "Newest first, paginated, filterable by job title (case-insensitive, any part) and status.",
+        query=HistoryQuery,
+        response=HistoryPage,
+        errors=(401, 403, 422),
+        access="admin",
+    ),
+    Operation(
+        "GET",
+        "/api/v1/interviews/{interview_id}",
+        "One interview: set-up, status and every turn with its timings",
+        response=InterviewDetail,
+        errors=(401, 403, 404),
+        access="observer",
+    ),
 ]

@@ -13,6 +13,9 @@ from server.documents import MAX_DOCUMENT_CHARS
 from server.interviewer.base import InterviewSetup, InterviewType
 from server.store.base import InterviewRecord, InterviewStatus, InterviewSummary, PendingQuestion, StoredTurn
 
+#: Longest text ``/audio/tts`` speaks in one request (a few paragraphs, about a minute of speech).
+MAX_TTS_CHARS = 2000
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -76,6 +79,12 @@ class QuestionRequest(CandidateRequest):
 
 class AnswerRequest(CandidateRequest):
     answer: str = Field(min_length=1, max_length=MAX_ANSWER_CHARS)
+    turn_index: int | None = Field(
+        default=None,
+        ge=0,
+        description="The `turn_index` of the question being answered. With it, a retried request cannot answer "
+        "the next question by mistake: it gets 409 `already_answered` instead.",
+    )
 
 
 class Question(BaseModel):
@@ -213,3 +222,12 @@ class HistoryPage(BaseModel):
     limit: int
     offset: int
     next_offset: int | None = Field(description="Offset of the next page; null on the last one.")
+
+
+class SpeakRequest(_Body):
+    text: str = Field(min_length=1, max_length=MAX_TTS_CHARS)
+
+
+class Transcript(BaseModel):
+    text: str = Field(description="What was said; empty when nothing was recognised.")
+    duration_ms: int = Field(description="Length of the audio that was transcribed.")

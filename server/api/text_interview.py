@@ -99,9 +99,24 @@ async def current_question(services: Services, record: InterviewRecord) -> Pendi
     return pending
 
 
-async def answer(services: Services, record: InterviewRecord, text: str) -> Outcome:
-    """Record ``text`` as the answer to the pending question and return what the interviewer says next."""
+async def answer(services: Services, record: InterviewRecord, text: str, turn_index: int | None = None) -> Outcome:
+    """Record ``text`` as the answer to the pending question and return what the interviewer says next.
+
+    ``turn_index``, when given, must be the index the answer will take: a retry of an answer that was
+    already saved is refused rather than taken as the answer to the next question.
+    """
     _refuse_if_over(record)
+    if turn_index is not None and turn_index < len(record.turns):
+        raise ApiError(
+            409,
+            "already_answered",
+            f"Turn {turn_index} was already answered; the interview is at turn {len(record.turns)}. "
+            "Ask for the current question.",
+        )
+    if turn_index is not None and turn_index > len(record.turns):
+        raise ApiError(
+            409, "not_asked_yet", f"Turn {turn_index} has not been asked; the interview is at turn {len(record.turns)}."
+        )
     pending = record.current_pending
     interviewer = _restore(services, record)
     if interviewer.finished:

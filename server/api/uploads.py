@@ -10,13 +10,15 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from server.api.bodies import read_upload
+from server.api.schemas import ExtractedDocument
+from server.api.spec import Operation
 from server.documents import DocumentError, ExtractedText, extract_pdf, extract_txt
 from server.errors import ApiError
 from server.services import Services
 
 
 def _respond(result: ExtractedText) -> JSONResponse:
-    return JSONResponse(asdict(result))
+    return JSONResponse(ExtractedDocument.model_validate(asdict(result)).model_dump())
 
 
 async def upload_pdf(request: Request) -> JSONResponse:
@@ -44,4 +46,27 @@ async def upload_txt(request: Request) -> JSONResponse:
 routes = [
     Route("/api/v1/upload/pdf", upload_pdf, methods=["POST"]),
     Route("/api/v1/upload/txt", upload_txt, methods=["POST"]),
+]
+
+_UPLOAD_ERRORS = (400, 413, 415, 422)
+operations = [
+    Operation(
+        "POST",
+        "/api/v1/upload/pdf",
+        "Extract the text of a PDF",
+        "The type is judged by content. Encrypted (with a password), damaged, image-only (scanned), too long "
+        "(`VIVA_MAX_PDF_PAGES`) and too slow (`VIVA_PDF_TIMEOUT_S`) PDFs each get their own 4xx code.",
+        upload=("multipart/form-data",),
+        response=ExtractedDocument,
+        errors=_UPLOAD_ERRORS,
+    ),
+    Operation(
+        "POST",
+        "/api/v1/upload/txt",
+        "Extract the text of a plain-text file",
+        "UTF-8, UTF-16 (with BOM) or Windows-1252. Binary files and other documents are refused by content.",
+        upload=("multipart/form-data",),
+        response=ExtractedDocument,
+        errors=_UPLOAD_ERRORS,
+    ),
 ]
