@@ -26,7 +26,7 @@ from server.store.base import (
 from server.store.migrations import POSTGRES_DIR, SQLITE_DIR, load_migrations
 from server.store.postgres import PostgresDriver
 from server.store.sql import SqlStore
-from server.store.sqlite import SqliteDriver
+from server.store.sqlite import SqliteDriver, split_statements
 from server.store.tokens import hash_token
 from tests.postgres import POSTGRES_URL, connect, temporary_schema
 
@@ -358,3 +358,44 @@ def test_a_stale_pending_question_is_not_current() -> None:
         pending=PendingQuestion(0, "question", 1, "Already answered?", datetime(2025, 6, 1, tzinfo=UTC)),
     )
     assert record.current_pending is None
+
+
+def test_migration_files_are_named_and_numbered(tmp_path: Path) -> None:
+    (tmp_path / "20250101000000_first.sql").write_text("create table a (x int);")
+    (tmp_path / "20250102000000_second.sql").write_text("create table b (x int);")
+    assert [(m.version, m.name) for m in load_migrations(tmp_path)] == [
+        ("20250101000000", "first"),
+        ("20250102000000", "second"),
+    ]
+    (tmp_path / "2025_bad.sql").write_text("select 1;")
+    with pytest.raises(ValueError, match=r"2025_bad\.sql"):
+        load_migrations(tmp_path)
+    (tmp_path / "2025_bad.sql").unlink()
+    (tmp_path / "20250101000000_again.sql").write_text("select 1;")
+    with pytest.raises(ValueError, match="duplicate"):
+        load_migrations(tmp_path)
+
+
+def test_sqlite_scripts_split_into_statements() -> None:
+    script = "-- a comment\ncreate table a (x text default 'a;b');\n\ncreate index i on a (x);\n-- trailing\n"
+    assert split_statements(script) == [
+        "-- a comment\ncreate table a (x text default 'a;b');",
+        "create index i on a (x);",
+    ]
+    with pytest.raises(ValueError, match="incomplete"):
+        split_statements("create table a (x int);\ncreate table b (")
+
+
+async def test_a_failed_sqlite_migration_changes_nothing(tmp_path: Path) -> None:
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    (migrations / "20250101000000_good.sql").write_text("create table a (x int);")
+    (migrations / "20250102000000_bad.sql").write_text("create table b (x int);\ninsert into nowhere values (1);")
+    store = SqlStore(SqliteDriver(tmp_path / "db.sqlite3", migrations_dir=migrations))
+    with pytest.raises(sqlite3.OperationalError):
+        await store.open()
+    await store.close()
+    with sqlite3.connect(tmp_path / "db.sqlite3") as conn:
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+        applied = [r[0] for r in conn.execute("select version from schema_migrations")]
+    assert tables == {"schema_migrations"} and applied == []
