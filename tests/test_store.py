@@ -394,7 +394,6 @@ async def test_a_failed_sqlite_migration_changes_nothing(tmp_path: Path) -> None
     store = SqlStore(SqliteDriver(tmp_path / "db.sqlite3", migrations_dir=migrations))
     with pytest.raises(sqlite3.OperationalError):
         await store.open()
-    await store.close()
     with sqlite3.connect(tmp_path / "db.sqlite3") as conn:
         tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
         applied = [r[0] for r in conn.execute("select version from schema_migrations")]

@@ -69,8 +69,12 @@ class SqliteDriver:
     async def open(self) -> None:
         migrations = load_migrations(self.migrations_dir)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="viva-sqlite")
-        await self._call(self._connect)
-        await self._call(self._migrate, migrations)
+        try:
+            await self._call(self._connect)
+            await self._call(self._migrate, migrations)
+        except BaseException:
+            await self.close()
+            raise
 
     def _connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
