@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     interviewer_max_follow_ups: int = Field(default=2, ge=0, le=5)
 
     @cached_property
+    # Prices for the per-interview cost estimate, in US dollars.
+    price_input_per_million_tokens: float = Field(default=2.5, ge=0)
+    price_output_per_million_tokens: float = Field(default=10.0, ge=0)
+    price_transcription_per_minute: float = Field(default=0.006, ge=0)
+    price_speech_per_million_characters: float = Field(default=15.0, ge=0)
     def sqlite_path(self) -> Path:
         return self.data_dir / "viva.sqlite3"
 

@@ -16,7 +16,7 @@ from typing import Any
 from server.interviewer import templates as t
 from server.interviewer.base import InterviewSetup, InterviewType
 from server.interviewer.extraction import Claim, Requirement, extract_claims, extract_requirements
-from server.interviewer.skills import is_technical, spoken_name
+from server.interviewer.skills import find_skills, is_technical, spoken_name
 from server.interviewer.text import content_words, shorten
 
 
@@ -91,6 +91,11 @@ _EXPECTED_BY_STYLE: dict[QuestionStyle, tuple[str, ...]] = {
         "trade-offs, failure handling and how to verify it works",
     ),
 }
+
+
+def has_custom_expectations(question: PlannedQuestion) -> bool:
+    """Whether ``expected`` came from bank notes rather than the style's generic expectations."""
+    return question.expected != _EXPECTED_BY_STYLE[question.style]
 
 
 def plan_questions(setup: InterviewSetup) -> list[PlannedQuestion]:
@@ -286,18 +291,22 @@ class _Planner:
         )
 
     def _bank_question(self, number: int, text: str, notes: str) -> PlannedQuestion:
-        style = _bank_style(text, self.setup.interview_type)
-        expected = tuple(_split_notes(notes)) or _EXPECTED_BY_STYLE[style]
-        return PlannedQuestion(
-            number=number,
-            style=style,
-            topic=" ".join(content_words(text)[:4]) or f"bank {number}",
-            text=text.strip(),
-            rephrased=f"In other words: {text.strip()}",
-            grounding=Grounding(GroundingSource.BANK, text.strip()),
-            skills=(),
-            expected=expected,
-        )
+        return default_question(text, self.setup.interview_type, notes, number)
+
+
+def default_question(text: str, interview_type: InterviewType, notes: str = "", number: int = 0) -> PlannedQuestion:
+    """A question given as text (a bank entry, or a question asked outside the plan), grounded on itself."""
+    style = _bank_style(text, interview_type)
+    return PlannedQuestion(
+        number=number,
+        style=style,
+        topic=" ".join(content_words(text)[:4]) or f"question {number}",
+        text=text.strip(),
+        rephrased=f"In other words: {text.strip()}",
+        grounding=Grounding(GroundingSource.BANK, text.strip()),
+        skills=tuple(find_skills(text)),
+        expected=tuple(_split_notes(notes)) or _EXPECTED_BY_STYLE[style],
+    )
 
 
 def _bank_style(text: str, interview_type: InterviewType) -> QuestionStyle:

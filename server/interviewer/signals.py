@@ -45,7 +45,9 @@ _MEASURE_WORDS = re.compile(
 )
 _REASONING = re.compile(
     r"\b(?:trade-?offs?|instead of|rather than|because|alternatives?|downsides?|drawbacks?|cost|pros|cons|"
-    r"versus|vs\.?|compared|on the other hand|the risk|so that|which means|therefore|bottleneck|constraint)\b",
+    r"versus|vs\.?|compared|on the other hand|the risk|so that|which means|therefore|bottleneck|constraint|since|"
+    r"in order to|to make sure|to avoid|to prevent|to see (?:if|whether|what|where|why|how)|"
+    r", so (?:I|we|it|the|that))\b",
     re.IGNORECASE,
 )
 _HEDGE = re.compile(
@@ -84,9 +86,10 @@ class AnswerSignals:
 
 
 def read_signals(answer: str) -> AnswerSignals:
-    """Read the answer as said, after removing fillers and false starts (they never count against content)."""
-    clean = strip_disfluencies(answer)
-    units = sentences(clean)
+    """Read an answer. Fillers and false starts are removed before any test (they never count against
+    content), but the evidence quotes are the candidate's sentences exactly as transcribed."""
+    units = [(raw, strip_disfluencies(raw)) for raw in sentences(answer)]
+    clean = " ".join(c for _, c in units)
     return AnswerSignals(
         word_count=count_words(clean),
         situation=_first(units, lambda s: bool(_SITUATION.search(s))),
@@ -102,6 +105,16 @@ def read_signals(answer: str) -> AnswerSignals:
     )
 
 
+def has_reasoning(sentence: str) -> bool:
+    """Whether a sentence gives a reason, a trade-off or a consequence."""
+    return bool(_REASONING.search(sentence))
+
+
+def has_own_action(sentence: str) -> bool:
+    """Whether a sentence says what the speaker did themselves ("I wrote", "my role was")."""
+    return bool(_OWN_ACTION.search(strip_disfluencies(sentence)))
+
+
 def denies_skill(answer: str, skill: str) -> bool:
     """Whether the answer says the candidate has not worked with ``skill`` (a claim contradicted)."""
     return any(
@@ -115,8 +128,9 @@ def _has_action_verb(sentence: str) -> bool:
     )
 
 
-def _first(units: list[str], test: Callable[[str], bool]) -> Evidence:
-    for unit in units:
-        if test(unit):
-            return Evidence(True, unit)
+def _first(units: list[tuple[str, str]], test: Callable[[str], bool]) -> Evidence:
+    """The first sentence passing ``test`` (run on its cleaned form), quoted as said."""
+    for raw, clean in units:
+        if test(clean):
+            return Evidence(True, raw)
     return Evidence(False)

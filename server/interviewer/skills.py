@@ -176,6 +176,29 @@ def find_skills(text: str) -> list[str]:
     return [name for _, name in sorted(found)]
 
 
+#: Words that show an answer is about a skill even when it never names it (an answer on a slow PostgreSQL
+#: query talks of plans and indexes). Used for relevance only.
+RELATED_TERMS: dict[str, tuple[str, ...]] = {
+    "SQL": ("query", "index", "join", "explain", "plan", "table", "schema", "transaction"),
+    "PostgreSQL": ("query", "index", "explain", "analyze", "vacuum", "planner", "statistics", "table", "lock"),
+    "Databases": ("query", "index", "schema", "table", "transaction", "replica", "shard", "partition"),
+    "Kafka": ("partition", "offset", "consumer", "producer", "broker", "topic", "idempotent", "retry"),
+    "Kubernetes": ("pod", "deployment", "helm", "cluster", "node", "rollout", "probe", "container"),
+    "Docker": ("image", "container", "layer", "dockerfile", "registry"),
+    "Python": ("profiler", "gil", "asyncio", "cprofile", "interpreter", "worker", "process"),
+    "Redis": ("cache", "key", "ttl", "eviction", "expiry", "counter"),
+    "Caching": ("cache", "ttl", "invalidation", "eviction", "hit", "stale"),
+    "Distributed systems": ("consistency", "replica", "partition", "timeout", "retry", "idempotent", "quorum"),
+    "Scalability": ("shard", "replica", "cache", "load", "horizontal", "throughput", "partition"),
+    "Performance": ("latency", "profile", "throughput", "bottleneck", "benchmark", "p99"),
+    "Reliability": ("incident", "alert", "rollback", "postmortem", "outage", "on-call"),
+    "REST APIs": ("endpoint", "version", "status", "client", "request", "response"),
+    "Microservices": ("service", "timeout", "retry", "contract", "queue"),
+    "Mentoring": ("junior", "pairing", "feedback", "review", "coach", "grow"),
+    "Leadership": ("team", "decision", "ownership", "priorit", "align"),
+    "Conflict resolution": ("disagree", "conflict", "compromise", "align", "discussion"),
+}
+
 #: How a concept (not a product) is said inside a sentence.
 _SPOKEN: dict[str, str] = {
     "Backend": "backend development",

@@ -100,6 +100,30 @@ def stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
 
 
+def words_match(a: str, b: str) -> bool:
+    """Whether two words are forms of one another ("migrated"/"migration", "query"/"queries").
+
+    A shared prefix of at least four letters covering three quarters of the shorter word: cruder than a real
+    stemmer, but it needs no word lists and errs towards precision ("consider" does not match "consistent").
+    """
+    if a == b:
+        return True
+    shorter = min(len(a), len(b))
+    if shorter < 4:
+        return False
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return common >= max(4, 0.75 * shorter) or (common == shorter and shorter >= 4)
+
+
+def matched_terms(terms: set[str], text_words: set[str]) -> set[str]:
+    """The ``terms`` that some word of ``text_words`` is a form of."""
+    return {t for t in terms if any(words_match(t, w) for w in text_words)}
+
+
 def strip_disfluencies(text: str) -> str:
     """Remove filler words, filler phrases and immediate word repetitions (false starts).
 
