@@ -115,3 +115,64 @@ def test_setup_form_creates_an_interview_and_opens_it(live_server: str, tmp_path
             recorded.wait_until("(v) => v.ready", "the server's ready message", 20)
             assert page.locator("#interview-info").inner_text() == "Compiler Engineer · Grace Hopper · 3 questions"
             assert page.locator("#start").is_enabled()
+
+
+def test_typed_answers_without_a_microphone_and_reconnecting(live_server: str) -> None:
+    """Microphone denied: typing still works; a connection taken over by another tab resumes on Reconnect."""
+    candidate_url = start_interview(live_server)
+    answer = "I led the migration of our billing system to Postgres."
+
+    # A fake device but no automatic consent: Chromium refuses the microphone, as when a candidate says no.
+    with chromium(["--use-fake-device-for-media-stream"]) as browser:
+        recorded = RecordedPage.open(browser)
+        page = recorded.page
+        with artifacts_on_failure(recorded, "test_typed_answers_without_a_microphone_and_reconnecting"):
+            page.goto(live_server + candidate_url)
+            recorded.wait_until("(v) => v.ready", "the server's ready message", 20)
+            page.click("#start")
+            recorded.wait_until("(v) => v.micError !== null", "the microphone to be refused", 20)
+            notice = page.locator("#mic-notice").inner_text()
+            assert "denied" in notice and "typing" in notice, notice
+
+            recorded.wait_until("(v) => v.state === 'speaking'", "the greeting to start", 60)
+            page.fill("#answer-text", answer)
+            page.press("#answer-text", "Enter")
+            recorded.wait_until(
+                "(v, text) => v.transcript.some((e) => e.speaker === 'candidate' && e.typed && e.text === text)",
+                "the typed answer's final transcript",
+                30,
+                arg=answer,
+            )
+            assert page.input_value("#answer-text") == ""
+            recorded.wait_until("(v) => v.utterancesStarted.length >= 2", "the interviewer's reply", 60)
+
+            # Another tab takes the interview over; this one says so and offers to reconnect.
+            other = browser.new_page()
+            other.goto(live_server + candidate_url)
+            recorded.wait_until("(v) => v.closeCodes.includes(4009)", "this tab to be superseded", 60)
+            assert "another tab" in page.locator("#connection-notice").inner_text()
+            other.wait_for_function("() => window.__viva && window.__viva.ready", timeout=60_000)
+            assert other.locator("#start").inner_text() == "Resume interview"
+
+            page.click("#reconnect")
+            recorded.wait_until(
+                "(v) => v.ready && v.state !== 'disconnected' && v.utterancesStarted.length >= 1",
+                "the interview to resume",
+                60,
+            )
+            assert page.locator("#connection-notice").is_hidden()
+            resumed = recorded.viva()
+            assert any(e["typed"] and e["text"] == answer for e in resumed["transcript"]), resumed["transcript"]
+
+            page.click("#end")
+            recorded.wait_until("(v) => v.ended", "the interview to end", 60)
+            summary = page.locator("#summary")
+            assert summary.is_visible()
+            assert answer in summary.inner_text()
+            assert page.locator("#answer-text").is_disabled()
+
+            # An ended interview cannot be joined again, and reconnecting is not offered.
+            page.reload()
+            recorded.wait_until("(v) => v.connection === 'closed'", "the refusal", 20)
+            assert page.locator("#connection-notice").is_visible()
+            assert page.locator("#reconnect").is_hidden()

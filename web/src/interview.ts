@@ -16,11 +16,14 @@ const CLOSE_EXPLANATIONS: Record<number, string> = {
   1009: "The connection was closed because a message was too large.",
   1011: "The server ran into a problem.",
   4001: "This interview link is not valid (the token was refused).",
-  4003: "This interview link is not valid for this interview.",
+  4003: "This interview cannot be joined.",
   4004: "This interview does not exist.",
   4008: "The server did not hear from this page in time.",
   4009: "The interview was opened in another tab or window.",
 };
+
+/** Closes after which reconnecting with the same link cannot help. */
+const FINAL_CLOSE_CODES = new Set([4001, 4003, 4004]);
 
 const STATE_LABELS: Record<SessionState, string> = {
   connecting: "Connecting…",
@@ -47,6 +50,7 @@ const ui = {
   answerForm: byId("answer-form", HTMLFormElement),
   answerText: byId("answer-text", HTMLTextAreaElement),
   send: byId("send", HTMLButtonElement),
+  answerStatus: byId("answer-status", HTMLElement),
   summary: byId("summary", HTMLElement),
   summaryMessage: byId("summary-message", HTMLElement),
   summaryList: byId("summary-list", HTMLOListElement),
@@ -69,7 +73,10 @@ let connection: LiveConnection | null = null;
 let microphone: Microphone | null = null;
 /** `start` was sent on the current connection: the session is live and takes audio. */
 let live = false;
+let ending = false;
 let ended = false;
+/** A typed answer sent but not yet confirmed by its final transcript: it stays in the box until then. */
+let pendingAnswer: string | null = null;
 
 function setStateLabel(text: string, state: VivaStateClass): void {
   ui.state.textContent = text;
@@ -77,11 +84,13 @@ function setStateLabel(text: string, state: VivaStateClass): void {
 }
 type VivaStateClass = SessionState | "idle" | "disconnected";
 
-function setAnswerControls(enabled: boolean): void {
-  ui.answerText.disabled = !enabled;
-  ui.send.disabled = !enabled;
-  ui.endTurn.disabled = !enabled;
-  ui.end.disabled = !enabled;
+/** Enable what makes sense now: the server refuses answers while it is thinking. */
+function updateControls(): void {
+  const active = live && !ending;
+  ui.answerText.disabled = !active;
+  ui.send.disabled = !active || hooks.state === "thinking" || pendingAnswer !== null;
+  ui.endTurn.disabled = !active || hooks.state !== "listening";
+  ui.end.disabled = !active;
 }
 
 function connect(url: string): void {
@@ -109,13 +118,16 @@ function handleMessage(message: ServerMessage): void {
       return handleReady(message);
     case "state":
       hooks.state = message.state;
-      return setStateLabel(STATE_LABELS[message.state] ?? message.state, message.state);
+      setStateLabel(STATE_LABELS[message.state] ?? message.state, message.state);
+      showMessage(ui.answerStatus, "");
+      return updateControls();
     case "speech":
       ui.meter.classList.toggle("hearing", message.active);
       return;
     case "partial_transcript":
       return transcript.caption(message.text);
     case "final_transcript":
+      if (message.answered_by === "text") answerConfirmed();
       return transcript.candidateAnswer(message.turn, message.text, message.answered_by === "text");
     case "utterance_start":
       hooks.utterancesStarted.push(message.utterance_id);
@@ -160,6 +172,9 @@ function handleReady(message: Ready): void {
 function handleError(message: ErrorMessage): void {
   hooks.errors.push(`${message.code}: ${message.message}`);
   showMessage(ui.error, message.message);
+  // Whatever was refused, a typed answer still waiting stays in the box to be sent again.
+  pendingAnswer = null;
+  updateControls();
 }
 
 function handleEnded(message: Ended): void {
@@ -170,7 +185,7 @@ function handleEnded(message: Ended): void {
   hooks.state = "ended";
   setStateLabel(STATE_LABELS.ended, "ended");
   stopMicrophone();
-  setAnswerControls(false);
+  updateControls();
   ui.start.disabled = true;
   showSummary(message.message, message.summary);
 }
@@ -181,25 +196,28 @@ function handleClose(code: number, reason: string, wasOpen: boolean): void {
   hooks.closeCodes.push(code);
   connection = null;
   live = false;
+  pendingAnswer = null;
   if (ended) return; // Normal end: let the closing words finish playing.
   player.reset();
   hooks.state = "disconnected";
   setStateLabel("Disconnected", "disconnected");
   ui.start.disabled = true;
-  setAnswerControls(false);
+  ending = false;
+  updateControls();
   const explanation =
     CLOSE_EXPLANATIONS[code] ??
     (wasOpen ? "The connection to the server was lost." : "The server could not be reached.");
   ui.connectionText.textContent = reason ? `${explanation} (${reason})` : explanation;
   ui.connectionNotice.hidden = false;
+  ui.reconnect.hidden = FINAL_CLOSE_CODES.has(code);
   ui.reconnect.disabled = false;
-  ui.reconnect.focus();
+  if (!ui.reconnect.hidden) ui.reconnect.focus();
 }
 
 function sendStart(): void {
   connection?.send(clientMessage({ type: "start" }));
   live = connection?.isOpen ?? false;
-  setAnswerControls(live);
+  updateControls();
 }
 
 async function openMicrophone(): Promise<void> {
@@ -240,10 +258,8 @@ function showSummary(message: string, turns: TurnRecord[]): void {
       .filter((turn) => turn.question || turn.answer)
       .map((turn) => {
         const item = make("li");
-        item.append(
-          make("p", "question", turn.question),
-          make("p", "answer", turn.answer || "(no answer)"),
-        );
+        if (turn.question) item.append(make("p", "question", turn.question));
+        item.append(make("p", "answer", turn.answer || "(no answer)"));
         if (turn.answered_by === "text" && turn.answer) item.classList.add("typed");
         return item;
       }),
@@ -254,16 +270,30 @@ function showSummary(message: string, turns: TurnRecord[]): void {
 
 function sendAnswer(): void {
   const text = ui.answerText.value.trim();
-  if (!text || !live) return;
-  connection?.send(clientMessage({ type: "text_answer", text }));
-  ui.answerText.value = "";
+  if (!text || !connection) return;
+  if (ui.send.disabled) {
+    if (hooks.state === "thinking") {
+      showMessage(ui.answerStatus, "The interviewer is preparing what to say: send your answer in a moment.");
+    }
+    return;
+  }
+  showMessage(ui.error, "");
+  connection.send(clientMessage({ type: "text_answer", text }));
+  pendingAnswer = text;
+  updateControls();
+}
+
+function answerConfirmed(): void {
+  if (pendingAnswer !== null && ui.answerText.value.trim() === pendingAnswer) ui.answerText.value = "";
+  pendingAnswer = null;
+  updateControls();
 }
 
 function main(): void {
   const params = new URLSearchParams(window.location.search);
   const interviewId = params.get("id");
   const token = params.get("token");
-  setAnswerControls(false);
+  updateControls();
   if (!interviewId || !token) {
     setStateLabel("No interview", "disconnected");
     showMessage(ui.error, "This interview link is incomplete: it needs an interview id and a token.");
@@ -292,7 +322,8 @@ function main(): void {
   ui.endTurn.addEventListener("click", () => connection?.send(clientMessage({ type: "end_turn" })));
   ui.end.addEventListener("click", () => {
     connection?.send(clientMessage({ type: "end" }));
-    setAnswerControls(false);
+    ending = true;
+    updateControls();
     setStateLabel("Ending…", "thinking");
   });
   ui.answerForm.addEventListener("submit", (event) => {
