@@ -15,6 +15,7 @@ from server.config import Settings
 from server.engines import create_engines
 from server.errors import EXCEPTION_HANDLERS
 from server.interviewer import create_interviewer_factory
+from server.metrics import routes as metrics_routes
 from server.routes import health, live
 from server.services import Services
 from server.store import create_store
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             if owned:
                 await app.state.services.store.close()
 
-    routes: list[BaseRoute] = [*health.routes, *live.routes, *api.routes]
+    routes: list[BaseRoute] = [*health.routes, *metrics_routes, *live.routes, *api.routes]
     if WEB_DIST.is_dir():
         routes.append(Mount("/", app=StaticFiles(directory=WEB_DIST, html=True), name="web"))
     return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)

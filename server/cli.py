@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command == "serve":
         from server.app import create_app
+        from server.logs import configure_logging as logging_config
 
         uvicorn.run(
             create_app(settings),
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
             ws="websockets-sansio",
             ws_max_size=WS_MAX_SIZE,
             log_level=settings.log_level,
+            log_config=logging_config(settings.log_level),
         )
 
 

@@ -47,7 +47,9 @@ class Settings(BaseSettings):
     vad_threshold: float = Field(default=0.5, gt=0, lt=1)
     speech_confirm_ms: int = Field(default=200, ge=20)
     barge_in_confirm_ms: int = Field(default=400, ge=20)
-    end_of_turn_silence_ms: int = Field(default=800, ge=100)
+    end_of_turn_silence_ms: int = Field(default=560, ge=100)  # after a finished-sounding answer
+    thinking_pause_ms: int = Field(default=3600, ge=500)  # after unfinished words: never cut a thinker off
+    prompt_after_ms: int = Field(default=8000, ge=1000)  # a long silence earns a gentle prompt
     max_turn_ms: int = Field(default=120_000, ge=1000)
     partial_interval_ms: int = Field(default=1000, ge=200)
 
@@ -73,13 +75,16 @@ class Settings(BaseSettings):
 
     # Interviewer and evaluation (server/interviewer).
     interviewer_max_follow_ups: int = Field(default=2, ge=0, le=5)
-
-    @cached_property
+    # Who scores answers; "openai" uses openai_model with structured output and falls back to builtin.
+    evaluator_engine: Literal["builtin", "openai"] = "builtin"
+    openai_retry_delay_s: float = Field(default=0.5, ge=0)
     # Prices for the per-interview cost estimate, in US dollars.
     price_input_per_million_tokens: float = Field(default=2.5, ge=0)
     price_output_per_million_tokens: float = Field(default=10.0, ge=0)
     price_transcription_per_minute: float = Field(default=0.006, ge=0)
     price_speech_per_million_characters: float = Field(default=15.0, ge=0)
+
+    @cached_property
     def sqlite_path(self) -> Path:
         return self.data_dir / "viva.sqlite3"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,13 +20,24 @@ from pydantic import BaseModel
 
 from protocol import messages as m
 from protocol.audio import INPUT_FRAME_MS, INPUT_SAMPLE_RATE, AudioFrameError, OutputFrame, check_input_frame
+from server.echo import EchoGuard
 from server.engines.base import EngineError
-from server.interviewer.base import Answer, Interviewer, Reply
+from server.interviewer.base import Answer, Interviewer, Reply, single
+from server.metrics import METRICS
 from server.outbox import Outbox
 from server.sentences import SentenceSplitter
 from server.services import Services
 from server.store.base import InterviewRecord, StoredTurn
-from server.turns import Phase, SpeechStarted, TurnConfig, TurnDetector, TurnEnded
+from server.turns import (
+    LongSilence,
+    PauseEnded,
+    PauseStarted,
+    SpeechStarted,
+    TurnConfig,
+    TurnDetector,
+    TurnEnded,
+    TurnEvent,
+)
 
 log = logging.getLogger("viva.session")
 
@@ -33,6 +45,8 @@ BYTES_PER_MS = INPUT_SAMPLE_RATE * 2 // 1000
 #: Audio kept before the start of speech: the first syllable is not clipped, and Whisper tiny mishears
 #: the first words of a clip with less leading silence than this (measured on espeak speech).
 PRE_ROLL_MS = 600
+#: Audio kept after the end of speech (the tail of the last word).
+POST_ROLL_MS = 200
 #: Partial captions re-decode at most this much of the end of the turn.
 PARTIAL_WINDOW_MS = 20_000
 #: Downstream frames carry this much audio each.
@@ -56,8 +70,60 @@ def turn_config(services: Services) -> TurnConfig:
         speech_confirm_ms=settings.speech_confirm_ms,
         barge_in_confirm_ms=settings.barge_in_confirm_ms,
         end_silence_ms=settings.end_of_turn_silence_ms,
+        unfinished_silence_ms=settings.thinking_pause_ms,
+        prompt_after_ms=settings.prompt_after_ms,
         max_turn_ms=settings.max_turn_ms,
     )
+
+
+@dataclass
+class TurnTiming:
+    """Monotonic times of one turn's stages, from the candidate's last word to the interviewer's first sound."""
+
+    speech_end_at: float
+    decided_at: float
+    transcribed_at: float | None = None
+    first_audio_at: float | None = None
+
+    def stages_ms(self) -> dict[str, float]:
+        def since_speech(at: float | None) -> float:
+            return round(((at or self.speech_end_at) - self.speech_end_at) * 1000, 1)
+
+        return {
+            "end_of_turn": since_speech(self.decided_at),
+            "final_transcript": since_speech(self.transcribed_at),
+            "first_audio": since_speech(self.first_audio_at),
+        }
+
+
+@dataclass
+class Speculation:
+    """A transcription started when the candidate paused; used if the pause turns out to end the turn."""
+
+    speech_end_ms: float
+    task: asyncio.Task[str]
+
+
+_BACKCHANNEL = re.compile(
+    r"^(m+-?h?m+|mhm|uh-?huh|uh|um|hm+|yeah|yes|yep|ok(ay)?|right|sure|got it|i see|ah|oh|cough|"
+    r"thank you|thanks|you)$"
+)
+
+
+def is_backchannel(words: str) -> bool:
+    """True for what a listener says without taking the floor ("mm-hm", "okay"), and for no words at all.
+
+    Whisper writes non-speech as "(coughs)" or "[Music]", or invents "Thank you." on noise.
+    """
+    text = re.sub(r"[\(\[][^)\]]*[\)\]]", " ", words.lower())
+    parts = [p.strip(" .,!?-") for p in re.split(r"[.,!?]", text)]
+    return all(not p or _BACKCHANNEL.match(p) for p in parts)
+
+
+def prompt_reply(question_number: int, holding: bool) -> Reply:
+    """A gentle prompt after a long silence: never a new question."""
+    text = "Take your time." if holding else "Take your time. I can repeat the question if that helps."
+    return Reply(kind=m.UtteranceKind.PROMPT, question_number=question_number, chunks=single(text))
 
 
 @dataclass
@@ -73,6 +139,7 @@ class Speech:
     reported_at: float = 0.0
     all_sent: bool = False
     played_out: bool = False
+    timing: TurnTiming | None = None
 
     def played_ms(self, now: float) -> int:
         """Best estimate of how much the candidate has heard: the client's report, else the clock."""
@@ -153,6 +220,9 @@ class LiveSession:
         self._ended = asyncio.Event()
         self._end_reason: SessionEnded | None = None
         self._closing = False
+        self._echo = EchoGuard(services.tts.sample_rate)
+        self._speculation: Speculation | None = None
+        self.timings: list[TurnTiming] = []
         self.closed = asyncio.Event()  # set once the session has freed everything
         last = record.turns[-1] if record.turns else None
         self._asked_kind = last.kind if last else m.UtteranceKind.GREETING.value
@@ -217,7 +287,7 @@ class LiveSession:
             self._vad_ms += window_ms
             for event in events:
                 await self._on_turn_event(event)
-        if self.detector.phase is Phase.TALKING:
+        if self.detector.candidate_speaking:
             self._last_activity = time.monotonic()
             self._maybe_partial()
 
@@ -292,54 +362,144 @@ class LiveSession:
 
     # ------------------------------------------------------------------ turns
 
-    async def _on_turn_event(self, event: SpeechStarted | TurnEnded) -> None:
-        if isinstance(event, SpeechStarted):
-            self._speech_start_ms = event.at_ms
-            self._turn_started_wall = datetime.now(UTC)
-            self._last_partial_ms = self._vad_ms
-            await self.send(m.SpeechActivity(active=True, at_ms=int(event.at_ms)))
-            if event.barge_in and self.state is m.SessionState.SPEAKING:
-                await self._barge_in()
+    async def _on_turn_event(self, event: TurnEvent) -> None:
+        match event:
+            case SpeechStarted():
+                self._speech_start_ms = event.at_ms
+                self._turn_started_wall = datetime.now(UTC)
+                self._last_partial_ms = self._vad_ms
+                await self.send(m.SpeechActivity(active=True, at_ms=int(event.at_ms)))
+                if event.barge_in and self._speech is not None:
+                    await self._verify_barge_in(event.at_ms)
+            case PauseStarted():
+                self._speculate(event.speech_end_ms)
+            case PauseEnded():
+                self._drop_speculation()
+                if self._speech is not None and self._speech.reply.kind is m.UtteranceKind.PROMPT:
+                    await self._barge_in()
+            case LongSilence():
+                if self._speech is None and self.state is m.SessionState.LISTENING:
+                    self._speak(prompt_reply(self._asked_number, holding=self._speech_start_ms is not None))
+            case TurnEnded():
+                if self._speech is not None and self._speech.reply.kind is not m.UtteranceKind.PROMPT:
+                    # The interviewer is still talking and was never interrupted: that was not a turn.
+                    self._drop_turn_audio()
+                    return
+                await self.send(m.SpeechActivity(active=False, at_ms=int(event.speech_end_ms)))
+                speculation = self._speculation if self._speculation_covers(event.speech_end_ms) else None
+                self._speculation = None
+                audio = self._turn_audio(event.speech_start_ms, event.speech_end_ms)
+                self._drop_turn_audio()
+                self._begin_turn(
+                    answered_by="voice",
+                    audio=audio,
+                    speculation=speculation,
+                    duration_ms=int(event.speech_end_ms - event.speech_start_ms),
+                    speech_end_at=self._wall_time_of(event.speech_end_ms),
+                )
+
+    def _turn_audio(self, speech_start_ms: float, speech_end_ms: float) -> bytes:
+        return self._audio_between(speech_start_ms - PRE_ROLL_MS, speech_end_ms + POST_ROLL_MS)
+
+    def _wall_time_of(self, audio_ms: float) -> float:
+        """The monotonic time at which the audio at ``audio_ms`` was received (audio arrives in real time)."""
+        return time.monotonic() - (self.audio_ms - audio_ms) / 1000
+
+    def _speculate(self, speech_end_ms: float) -> None:
+        """The candidate paused: transcribe now, so a finished answer is answered without delay.
+
+        The transcript also tells the turn detector whether the words sound finished.
+        """
+        if self._speech_start_ms is None:
             return
-        await self.send(m.SpeechActivity(active=False, at_ms=int(event.speech_end_ms)))
-        audio = self._audio_between(event.speech_start_ms - PRE_ROLL_MS, event.speech_end_ms + 200)
-        self._drop_turn_audio()
-        duration = int(event.speech_end_ms - event.speech_start_ms)
-        self._begin_turn(answered_by="voice", audio=audio, duration_ms=duration)
+        self._drop_speculation()
+        audio = self._turn_audio(self._speech_start_ms, speech_end_ms)
+        covers = speech_end_ms + POST_ROLL_MS
+        task = asyncio.create_task(self._transcribe_pause(audio, covers))
+        self._speculation = Speculation(speech_end_ms, task)
+
+    async def _transcribe_pause(self, audio: bytes, covers_until_ms: float) -> str:
+        text = await self.services.stt.transcribe(audio)
+        self.detector.set_hint(text, covers_until_ms)
+        return text
+
+    def _speculation_covers(self, speech_end_ms: float) -> bool:
+        return self._speculation is not None and self._speculation.speech_end_ms == speech_end_ms
+
+    def _drop_speculation(self) -> None:
+        if self._speculation is not None:
+            self._speculation.task.cancel()
+            self._speculation = None
+
+    async def _verify_barge_in(self, speech_start_ms: float) -> None:
+        """Accept a barge-in only from the candidate: not the interviewer's echo, not a mere "mm-hm"."""
+        audio = self._audio_between(speech_start_ms, self.audio_ms)
+        if self._echo.is_echo(audio):
+            METRICS.barge_ins.labels(outcome="echo").inc()
+            log.info("speech over the interviewer matched its own voice: echo, ignored")
+            self.detector.reject_speech()
+            self._speech_start_ms = None
+            return
+        try:
+            words = await self.services.stt.transcribe(
+                self._audio_between(speech_start_ms - PRE_ROLL_MS, self.audio_ms), partial=True
+            )
+        except EngineError:
+            words = "?"  # cannot tell: a confirmed, non-echo voice wins
+        if is_backchannel(words):
+            METRICS.barge_ins.labels(outcome="backchannel").inc()
+            log.info("speech over the interviewer was a backchannel or noise: ignored")
+            self.detector.reject_speech()
+            self._speech_start_ms = None
+            return
+        METRICS.barge_ins.labels(outcome="accepted").inc()
+        await self._barge_in()
 
     def _drop_turn_audio(self) -> None:
         self._speech_start_ms = None
+        self._drop_speculation()
         if self._partial_task:
             self._partial_task.cancel()
             self._partial_task = None
 
     def _maybe_partial(self) -> None:
-        if self._speech_start_ms is None or self._partial_task is not None:
+        if self._speech_start_ms is None or self._partial_task is not None or self.detector.paused:
             return
         if self._vad_ms - self._last_partial_ms < self.settings.partial_interval_ms:
             return
         self._last_partial_ms = self._vad_ms
         start = max(self._speech_start_ms - PRE_ROLL_MS, self._vad_ms - PARTIAL_WINDOW_MS)
         audio = self._audio_between(start, self._vad_ms)
-        self._partial_task = asyncio.create_task(self._partial(audio, len(self.turns)))
+        self._partial_task = asyncio.create_task(self._partial(audio, len(self.turns), self._vad_ms))
 
-    async def _partial(self, audio: bytes, turn: int) -> None:
+    async def _partial(self, audio: bytes, turn: int, covers_until_ms: float) -> None:
         try:
             text = await self.services.stt.transcribe(audio, partial=True)
         except EngineError as exc:
+            METRICS.engine_errors.labels(engine="stt").inc()
             log.warning("partial transcription failed: %s", exc)
             return
         finally:
             self._partial_task = None
         if text and self._speech_start_ms is not None:
-            self.detector.set_hint(text)
+            self.detector.set_hint(text, covers_until_ms)
             await self.send(m.PartialTranscript(turn=turn, text=text))
 
-    def _begin_turn(self, *, answered_by: str, duration_ms: int, audio: bytes = b"", text: str = "") -> None:
-        if self._turn_task is not None and not self._turn_task.done():
-            log.warning("a turn ended while the previous one is still being answered; it waits")
+    def _begin_turn(
+        self,
+        *,
+        answered_by: str,
+        duration_ms: int,
+        audio: bytes = b"",
+        text: str = "",
+        speculation: Speculation | None = None,
+        speech_end_at: float | None = None,
+    ) -> None:
         previous = self._turn_task
-        self._turn_task = asyncio.create_task(self._finish_turn(previous, answered_by, duration_ms, audio, text))
+        timing = TurnTiming(speech_end_at=speech_end_at or time.monotonic(), decided_at=time.monotonic())
+        self._turn_task = asyncio.create_task(
+            self._finish_turn(previous, answered_by, duration_ms, audio, text, speculation, timing)
+        )
 
     async def _finish_turn(
         self,
@@ -348,20 +508,24 @@ class LiveSession:
         duration_ms: int,
         audio: bytes,
         text: str,
+        speculation: Speculation | None,
+        timing: TurnTiming,
     ) -> None:
         if previous is not None:
-            await asyncio.shield(previous)
+            await asyncio.shield(previous)  # turns are answered in order
         await self.set_state(m.SessionState.THINKING)
         if audio:
             try:
-                text = await self.services.stt.transcribe(audio)
+                text = await (speculation.task if speculation else self.services.stt.transcribe(audio))
             except EngineError as exc:
+                METRICS.engine_errors.labels(engine="stt").inc()
                 log.error("final transcription failed: %s", exc)
                 await self.error(m.ErrorCode.ENGINE_FAILURE, "Sorry, I could not hear that. Please say it again.")
                 text = ""
         if not text:
             await self.set_state(m.SessionState.LISTENING)
             return
+        timing.transcribed_at = time.monotonic()
         index = len(self.turns)
         await self.send(m.FinalTranscript(turn=index, text=text, answered_by=answered_by))  # type: ignore[arg-type]
         reply = await self.interviewer.respond(Answer(text=text, answered_by=answered_by, duration_ms=duration_ms))
@@ -381,21 +545,24 @@ class LiveSession:
         )
         await self.services.store.append_turn(self.record.id, turn, self.interviewer.snapshot())
         self.turns.append(turn)
-        self._speak(reply)
+        self._speak(reply, timing)
 
     # ------------------------------------------------------------------ speaking
 
-    def _speak(self, reply: Reply) -> None:
+    def _speak(self, reply: Reply, timing: TurnTiming | None = None) -> None:
         if not self._closing:
-            self._reply_task = asyncio.create_task(self._say(reply))
+            self._reply_task = asyncio.create_task(self._say(reply, timing))
 
-    async def _say(self, reply: Reply) -> None:
+    async def _say(self, reply: Reply, timing: TurnTiming | None = None) -> None:
         self._last_utterance_id += 1
-        speech = Speech(utterance_id=self._last_utterance_id, reply=reply, sentences=[])
+        speech = Speech(utterance_id=self._last_utterance_id, reply=reply, sentences=[], timing=timing)
         self._speech = speech
-        self._asked_kind, self._asked_number = reply.kind.value, reply.question_number
-        self._asked_interrupted = False
-        self._question_asked_at = datetime.now(UTC)
+        self._echo.clear()
+        is_prompt = reply.kind is m.UtteranceKind.PROMPT
+        if not is_prompt:
+            self._asked_kind, self._asked_number = reply.kind.value, reply.question_number
+            self._asked_interrupted = False
+            self._question_asked_at = datetime.now(UTC)
         await self.send(
             m.UtteranceStart(utterance_id=speech.utterance_id, kind=reply.kind, question_number=reply.question_number)
         )
@@ -411,10 +578,12 @@ class LiveSession:
             await self._stop_speaking(speech)
             return
         except EngineError as exc:
+            METRICS.engine_errors.labels(engine="tts").inc()
             log.error("speech synthesis failed: %s", exc)
             await self.error(m.ErrorCode.ENGINE_FAILURE, "The interviewer's voice failed; the question is on screen.")
         text = " ".join(sentence for sentence, _ in speech.sentences)
-        self._question_text = text
+        if not is_prompt:
+            self._question_text = text
         await self.outbox.put_audio(speech.utterance_id, OutputFrame(speech.utterance_id, seq, b"", last=True).encode())
         speech.all_sent = True
         await self.send(m.UtteranceEnd(utterance_id=speech.utterance_id, text=text, duration_ms=speech.sent_ms))
@@ -424,12 +593,14 @@ class LiveSession:
         if reply.done:
             self.end(m.EndReason.COMPLETED, "The interview is complete. Thank you!")
             return
+        if not is_prompt:
+            self.detector.expect_answer(text, self._vad_ms)
         self._last_activity = time.monotonic()
         await self.set_state(m.SessionState.LISTENING)
 
     async def _say_sentence(self, speech: Speech, sentence: str, seq: int) -> int:
         """Synthesize one sentence and send it paced a little ahead of real time. Returns the next seq."""
-        if self.detector.phase is Phase.TALKING:
+        if self.detector.candidate_speaking:
             raise _CandidateTalking
         await self.send(
             m.UtteranceText(utterance_id=speech.utterance_id, sentence=len(speech.sentences), text=sentence)
@@ -453,12 +624,16 @@ class LiveSession:
     async def _send_frame(self, speech: Speech, seq: int, pcm: bytes, rate: int) -> int:
         if speech.first_frame_at is None:
             speech.first_frame_at = time.monotonic()
+            if speech.timing is not None:
+                speech.timing.first_audio_at = speech.first_frame_at
+                self._observe_turn(speech.timing)
             self.detector.set_interviewer_speaking(True)
             await self.set_state(m.SessionState.SPEAKING)
         ahead = speech.sent_ms - (time.monotonic() - speech.first_frame_at) * 1000
         if ahead > SEND_AHEAD_MS:
             await asyncio.sleep((ahead - SEND_AHEAD_MS) / 1000)
         await self.outbox.put_audio(speech.utterance_id, OutputFrame(speech.utterance_id, seq, pcm).encode())
+        self._echo.sent(pcm)
         duration = len(pcm) * 1000 // (2 * rate)
         speech.sent_ms += duration
         return duration
@@ -487,15 +662,23 @@ class LiveSession:
         heard = speech.heard_text(played)
         await self.outbox.cancel_utterance(speech.utterance_id)
         await self.send(m.Interrupted(utterance_id=speech.utterance_id, played_ms=played, played_text=heard))
-        self.interviewer.record_heard(heard)
-        self._question_text = heard
-        self._asked_interrupted = True
+        if speech.reply.kind is not m.UtteranceKind.PROMPT:
+            self.interviewer.record_heard(heard)
+            self._question_text = heard
+            self._asked_interrupted = True
+            self.detector.expect_answer(heard, self._vad_ms)
         self._speech = None
         self.detector.set_interviewer_speaking(False)
         if speech.reply.done:
             self.end(m.EndReason.COMPLETED, "The interview is complete. Thank you!")
             return
         await self.set_state(m.SessionState.LISTENING)
+
+    def _observe_turn(self, timing: TurnTiming) -> None:
+        self.timings.append(timing)
+        stages = timing.stages_ms()
+        METRICS.observe_turn(stages)
+        log.info("turn answered", extra={"interview_id": self.record.id, "stages_ms": stages})
 
     # ------------------------------------------------------------------ lifetime
 

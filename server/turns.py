@@ -1,13 +1,17 @@
 """End-of-turn detection: a pure, synchronous state machine.
 
-It is fed voice-activity probabilities with their position in the candidate's audio stream and answers with
-events. It never reads a clock and never touches a socket, so every decision is reproducible from a labelled
-sequence of frames. Time is the position in the audio (milliseconds since the stream began).
+It is fed voice-activity probabilities with their position in the candidate's audio stream, and what the
+candidate said so far, and answers with events. It never reads a clock and never touches a socket, so every
+decision is reproducible from a labelled sequence of windows. Time is the position in the audio
+(milliseconds since the stream began).
 
-Why these rules: an interviewer that cuts a thinking candidate off is worse than a slow one, so a turn ends
-only after a silence whose required length grows when the words so far sound unfinished (a trailing "and",
-a filler, "let me think"). Speech must last a while before it counts, longer while the interviewer itself is
-talking (echo, coughs and "mm-hm" are short), so that only confirmed speech barges in.
+Why these rules: an interviewer that cuts a thinking candidate off is worse than a slow one, yet a finished
+answer deserves a quick reply. So a turn ends after a short silence only when the words cover the whole
+answer so far and sound finished (a complete statement, long enough for the question asked); an unfinished
+sentence, a trailing "and" or filler, or an answer too short for an open question earns a thinking pause of
+several seconds; "let me think" holds the floor, and a long silence earns a gentle prompt, never a new
+question. Speech must last a while before it counts, longer while the interviewer itself talks (echo,
+coughs and "mm-hm" are short), so that only confirmed speech barges in.
 """
 
 from __future__ import annotations
@@ -26,12 +30,16 @@ class TurnConfig:
     speech_confirm_ms: float = 200
     #: Continuous speech needed to interrupt the interviewer while it speaks.
     barge_in_confirm_ms: float = 400
-    #: Silence that ends a turn after a complete-sounding statement.
-    end_silence_ms: float = 800
-    #: Silence that ends a turn when the words so far sound unfinished (thinking pause).
-    unfinished_silence_ms: float = 3500
+    #: Silence after which the words so far are worth transcribing (the reply is prepared speculatively).
+    pause_probe_ms: float = 160
+    #: Silence that ends a turn after a finished-sounding answer.
+    end_silence_ms: float = 560
+    #: Silence that ends a turn when the words so far sound unfinished (a thinking pause), or are unknown.
+    unfinished_silence_ms: float = 3600
     #: Silence that ends a turn after the candidate asked for time ("let me think").
-    hold_silence_ms: float = 10_000
+    hold_silence_ms: float = 60_000
+    #: Silence after which the candidate gets a gentle prompt (once per question).
+    prompt_after_ms: float = 8_000
     #: A turn longer than this ends at once (bounds the memory and the transcription cost).
     max_turn_ms: float = 120_000
 
@@ -50,6 +58,27 @@ class SpeechStarted:
 
 
 @dataclass(frozen=True)
+class PauseStarted:
+    """The candidate paused: the words up to ``speech_end_ms`` are worth transcribing now."""
+
+    speech_end_ms: float
+
+
+@dataclass(frozen=True)
+class PauseEnded:
+    """Speech resumed after a pause: anything prepared for the pause is stale."""
+
+    at_ms: float
+
+
+@dataclass(frozen=True)
+class LongSilence:
+    """The candidate has been silent a long time: prompt them gently; the turn stays theirs."""
+
+    at_ms: float
+
+
+@dataclass(frozen=True)
 class TurnEnded:
     """The candidate's turn is over. ``speech_start_ms``..``speech_end_ms`` spans the words."""
 
@@ -59,52 +88,99 @@ class TurnEnded:
     forced: bool = False
 
 
-TurnEvent = SpeechStarted | TurnEnded
+TurnEvent = SpeechStarted | PauseStarted | PauseEnded | LongSilence | TurnEnded
 
 _HOLD = re.compile(
-    r"\b(let me think|give me a (moment|second|sec|minute)|one (moment|second|sec)|hold on|let me see)\b[\s.,!?]*$"
+    r"\b(let me think|let me see|give me a (moment|second|sec|minute)|one (moment|second|sec)|hold on|"
+    r"just a (moment|second|sec))\b[\s.,!?…]*$"
 )
 _UNFINISHED_TAIL = re.compile(
-    r"\b(and|so|but|or|because|then|um+|uh+|er+|hmm+|like|which|that|the|a|an|to|of|with|for|my|our|is|was|"
-    r"were|if|when|while|also|well)\W*$"
+    r"\b(and|so|but|or|because|then|um+|uh+|er+|erm|hmm+|like|which|that|the|a|an|to|of|with|for|my|our|is|"
+    r"was|were|if|when|while|also|well|in|on|at|by|from|into|about|as|than|we|i|it|they)\W*$"
 )
+_CLOSED_QUESTION = re.compile(r"^(do|did|does|are|is|was|were|have|has|had|can|could|would|will|shall)\b")
+_OPEN_QUESTION = re.compile(r"\b(design|walk me through|how would you|architecture|tell me about|describe)\b")
+_WORD = re.compile(r"[\w'-]+")
 
 
-def silence_needed(hint: str, config: TurnConfig) -> float:
-    """How long a silence must last to end the turn, given the words heard so far."""
+def expected_answer_words(question: str) -> int:
+    """Fewest words a finished answer to ``question`` plausibly has; shorter answers get a thinking pause.
+
+    Only the question's last sentence is asked: a greeting or an acknowledgement may come before it.
+    """
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", question.strip().lower()) if s]
+    asked = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1] if sentences else "")
+    if _OPEN_QUESTION.search(asked):
+        return 12
+    if _CLOSED_QUESTION.search(asked) and len(_WORD.findall(asked)) <= 14:
+        return 1
+    return 6
+
+
+def silence_needed(hint: str | None, expected_words: int, config: TurnConfig) -> float:
+    """How long a silence must last to end the turn, given the words heard so far (None: not known yet)."""
+    if hint is None:
+        return config.unfinished_silence_ms
     text = hint.strip().lower()
-    if not text:
-        return config.end_silence_ms
     if _HOLD.search(text):
         return config.hold_silence_ms
-    if _UNFINISHED_TAIL.search(text) or text.endswith((",", "-", "...", "…")):
+    if (
+        not text
+        or _UNFINISHED_TAIL.search(text)
+        or text.endswith((",", "-", "...", "…", ":", ";"))
+        or len(_WORD.findall(text)) < expected_words
+    ):
         return config.unfinished_silence_ms
     return config.end_silence_ms
 
 
 class TurnDetector:
-    """Feed it :meth:`feed` with each VAD window; act on the events it returns."""
+    """Feed it :meth:`feed` with each VAD window and :meth:`set_hint` with transcripts; act on its events."""
 
     def __init__(self, config: TurnConfig | None = None) -> None:
         self.config = config or TurnConfig()
         self.phase = Phase.WAITING
         self.interviewer_speaking = False
-        self._hint = ""
+        self.expected_words = 6
+        self._hint: str | None = None
+        self._hint_covers_ms = -1.0
         self._run_start: float | None = None  # start of the current unconfirmed speech run
         self._in_speech = False
         self._turn_start = 0.0
         self._last_speech_end = 0.0
+        self._paused = False
+        self._waiting_since: float | None = None
+        self._prompted = False
+
+    @property
+    def paused(self) -> bool:
+        """In a turn, and silent for at least the pause probe."""
+        return self.phase is Phase.TALKING and self._paused
+
+    @property
+    def candidate_speaking(self) -> bool:
+        """In a turn and not paused: the interviewer must not start talking now."""
+        return self.phase is Phase.TALKING and not self._paused
 
     @property
     def silence_needed_ms(self) -> float:
-        return silence_needed(self._hint, self.config)
+        fresh = self._hint if self._hint_covers_ms >= self._last_speech_end else None
+        return silence_needed(fresh, self.expected_words, self.config)
 
     def set_interviewer_speaking(self, speaking: bool) -> None:
         self.interviewer_speaking = speaking
 
-    def set_hint(self, transcript_so_far: str) -> None:
-        """The latest words of this turn (a partial transcript), used to judge whether a pause is final."""
-        self._hint = transcript_so_far
+    def expect_answer(self, question: str, listening_from_ms: float) -> None:
+        """A question was asked and the floor is the candidate's from ``listening_from_ms``."""
+        self.expected_words = expected_answer_words(question)
+        self._waiting_since = listening_from_ms
+        self._prompted = False
+
+    def set_hint(self, transcript: str, covers_until_ms: float) -> None:
+        """The words of this turn up to ``covers_until_ms``. Only a hint covering all speech so far is trusted."""
+        if covers_until_ms >= self._hint_covers_ms:
+            self._hint = transcript
+            self._hint_covers_ms = covers_until_ms
 
     def feed(self, probability: float, start_ms: float, duration_ms: float) -> list[TurnEvent]:
         end_ms = start_ms + duration_ms
@@ -120,17 +196,25 @@ class TurnDetector:
             return []
         return [self._finish(at_ms, forced=True)]
 
+    def reject_speech(self) -> None:
+        """The speech just confirmed was not the candidate (an echo of the interviewer, a backchannel)."""
+        self.phase = Phase.WAITING
+        self._run_start = None
+
     def reset(self) -> None:
-        """Forget the current turn (after a typed answer, say)."""
+        """Forget the current turn (after it ended, or after a typed answer)."""
         self.phase = Phase.WAITING
         self._run_start = None
         self._in_speech = False
-        self._hint = ""
+        self._hint = None
+        self._hint_covers_ms = -1.0
+        self._paused = False
+        self._waiting_since = None
 
     def _feed_waiting(self, start_ms: float, end_ms: float) -> list[TurnEvent]:
         if not self._in_speech:
             self._run_start = None
-            return []
+            return self._maybe_prompt(self._waiting_since, end_ms)
         if self._run_start is None:
             self._run_start = start_ms
         confirm = self.config.barge_in_confirm_ms if self.interviewer_speaking else self.config.speech_confirm_ms
@@ -140,16 +224,33 @@ class TurnDetector:
         self._turn_start = self._run_start
         self._last_speech_end = end_ms
         self._run_start = None
+        self._paused = False
         return [SpeechStarted(at_ms=self._turn_start, barge_in=self.interviewer_speaking)]
 
     def _feed_talking(self, end_ms: float) -> list[TurnEvent]:
+        events: list[TurnEvent] = []
         if self._in_speech:
             self._last_speech_end = end_ms
+            if self._paused:
+                self._paused = False
+                events.append(PauseEnded(at_ms=end_ms))
         if end_ms - self._turn_start >= self.config.max_turn_ms:
-            return [self._finish(end_ms, forced=True)]
-        if end_ms - self._last_speech_end >= self.silence_needed_ms:
-            return [self._finish(end_ms)]
-        return []
+            return [*events, self._finish(end_ms, forced=True)]
+        silence = end_ms - self._last_speech_end
+        if not self._paused and silence >= self.config.pause_probe_ms:
+            self._paused = True
+            events.append(PauseStarted(speech_end_ms=self._last_speech_end))
+        if silence >= self.silence_needed_ms:
+            return [*events, self._finish(end_ms)]
+        return events + self._maybe_prompt(self._last_speech_end if self._paused else None, end_ms)
+
+    def _maybe_prompt(self, silent_since: float | None, now_ms: float) -> list[TurnEvent]:
+        if self._prompted or silent_since is None or self.interviewer_speaking:
+            return []
+        if now_ms - silent_since < self.config.prompt_after_ms:
+            return []
+        self._prompted = True
+        return [LongSilence(at_ms=now_ms)]
 
     def _finish(self, decided_at_ms: float, forced: bool = False) -> TurnEnded:
         event = TurnEnded(self._turn_start, self._last_speech_end, decided_at_ms, forced)

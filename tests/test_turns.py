@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from server.turns import Phase, SpeechStarted, TurnConfig, TurnDetector, TurnEnded, silence_needed
+from server.turns import (
+    LongSilence,
+    PauseEnded,
+    PauseStarted,
+    Phase,
+    SpeechStarted,
+    TurnConfig,
+    TurnDetector,
+    TurnEnded,
+    expected_answer_words,
+    silence_needed,
+)
 
 WINDOW = 32.0
 CONFIG = TurnConfig()
+FINISHED = "I led the migration of our billing system to PostgreSQL and cut costs by a third."
 
 
 def feed(detector: TurnDetector, labels: str, start_ms: float = 0.0) -> list[tuple[int, object]]:
@@ -20,66 +32,139 @@ def feed(detector: TurnDetector, labels: str, start_ms: float = 0.0) -> list[tup
     return events
 
 
+def kinds(events: list[tuple[int, object]]) -> list[type]:
+    return [type(event) for _, event in events]
+
+
 def windows(ms: float) -> int:
     return int(ms // WINDOW) + 1
 
 
-def test_a_finished_answer_ends_after_the_end_silence() -> None:
+def talking(hint: str | None, speech_windows: int = 60) -> TurnDetector:
+    """A detector in a turn of ``speech_windows`` of speech, with a transcript covering it."""
     detector = TurnDetector(CONFIG)
-    labels = "." * 10 + "s" * 60 + "." * windows(CONFIG.end_silence_ms)
-    events = feed(detector, labels)
-    kinds = [type(event) for _, event in events]
-    assert kinds == [SpeechStarted, TurnEnded]
-    started = events[0][1]
-    ended = events[1][1]
-    assert isinstance(started, SpeechStarted) and isinstance(ended, TurnEnded)
-    assert started.at_ms == 10 * WINDOW and not started.barge_in
-    assert ended.speech_start_ms == 10 * WINDOW
-    assert ended.speech_end_ms == 70 * WINDOW
-    assert ended.decided_at_ms - ended.speech_end_ms >= CONFIG.end_silence_ms
-    assert ended.decided_at_ms - ended.speech_end_ms < CONFIG.end_silence_ms + WINDOW
+    feed(detector, "s" * speech_windows)
+    if hint is not None:
+        detector.set_hint(hint, speech_windows * WINDOW + 200)
+    return detector
+
+
+def test_a_finished_answer_ends_after_the_short_silence() -> None:
+    detector = TurnDetector(CONFIG)
+    events = feed(detector, "." * 10 + "s" * 60 + "." * windows(CONFIG.pause_probe_ms))
+    assert kinds(events) == [SpeechStarted, PauseStarted]
+    started, pause = events[0][1], events[1][1]
+    assert isinstance(started, SpeechStarted) and started.at_ms == 10 * WINDOW and not started.barge_in
+    assert isinstance(pause, PauseStarted) and pause.speech_end_ms == 70 * WINDOW
+    detector.set_hint(FINISHED, 70 * WINDOW + 200)  # the transcript started at the pause arrives
+    events = feed(
+        detector, "." * windows(CONFIG.end_silence_ms), start_ms=(70 + windows(CONFIG.pause_probe_ms)) * WINDOW
+    )
+    assert kinds(events) == [TurnEnded]
+    ended = events[0][1]
+    assert isinstance(ended, TurnEnded)
+    assert (ended.speech_start_ms, ended.speech_end_ms) == (10 * WINDOW, 70 * WINDOW)
+    assert CONFIG.end_silence_ms <= ended.decided_at_ms - ended.speech_end_ms < CONFIG.end_silence_ms + WINDOW
     assert detector.phase is Phase.WAITING
 
 
-def test_a_short_pause_inside_an_answer_does_not_end_it() -> None:
+def test_without_a_transcript_covering_the_pause_the_detector_waits() -> None:
+    detector = talking(None)
+    detector.set_hint(FINISHED, 30 * WINDOW)  # a stale partial: covers only half of the speech
+    assert feed(detector, "." * windows(3000), start_ms=60 * WINDOW)[1:] == []
+
+
+def test_speech_resuming_after_a_pause_says_so() -> None:
+    detector = talking(FINISHED)
+    events = feed(detector, "." * 8 + "s" * 3, start_ms=60 * WINDOW)
+    assert kinds(events) == [PauseStarted, PauseEnded]
+    assert detector.candidate_speaking
+
+
+@pytest.mark.parametrize(
+    "hint",
+    [
+        "I worked on the payment system and",
+        "so the, um",
+        "We used Kafka because",
+        "The first thing I would do is",
+        "I redesigned the cache,",
+        "Yes.",  # too short for an open question
+    ],
+)
+def test_unfinished_words_earn_a_thinking_pause_of_three_seconds(hint: str) -> None:
     detector = TurnDetector(CONFIG)
-    pause = "." * windows(CONFIG.end_silence_ms - 2 * WINDOW)
-    events = feed(detector, "s" * 30 + pause + "s" * 30 + "." * 5)
-    assert [type(e) for _, e in events] == [SpeechStarted]
+    detector.expect_answer("Tell me about a system you designed.", 0)
+    feed(detector, "s" * 40)
+    detector.set_hint(hint, 40 * WINDOW + 200)
+    assert TurnEnded not in kinds(feed(detector, "." * windows(3000), start_ms=40 * WINDOW))
+    rest = feed(detector, "." * windows(CONFIG.unfinished_silence_ms - 3000), start_ms=(40 + windows(3000)) * WINDOW)
+    assert kinds(rest) == [TurnEnded]
+
+
+def test_asking_for_time_holds_the_floor_and_earns_one_gentle_prompt() -> None:
+    detector = talking("Hmm, let me think.", speech_windows=30)
+    events = feed(detector, "." * windows(20_000), start_ms=30 * WINDOW)
+    assert kinds(events) == [PauseStarted, LongSilence]
+    index, prompt = events[1]
+    assert isinstance(prompt, LongSilence)
+    assert CONFIG.prompt_after_ms <= (index + 1) * WINDOW < CONFIG.prompt_after_ms + 2 * WINDOW
     assert detector.phase is Phase.TALKING
 
 
-@pytest.mark.parametrize("hint", ["I worked on the payment system and", "so the, um", "we used Kafka because"])
-def test_unfinished_words_earn_a_thinking_pause_of_three_seconds(hint: str) -> None:
+def test_silence_before_any_answer_earns_a_prompt_not_a_new_question() -> None:
     detector = TurnDetector(CONFIG)
-    feed(detector, "s" * 40)
-    detector.set_hint(hint)
-    events = feed(detector, "." * windows(3000), start_ms=40 * WINDOW)
-    assert events == []
-    events = feed(detector, "." * windows(CONFIG.unfinished_silence_ms - 3000), start_ms=(40 + windows(3000)) * WINDOW)
-    assert [type(e) for _, e in events] == [TurnEnded]
+    detector.expect_answer("Tell me about yourself.", listening_from_ms=0)
+    events = feed(detector, "." * windows(30_000))
+    assert kinds(events) == [LongSilence]
+    assert detector.phase is Phase.WAITING
 
 
-def test_asking_for_time_holds_the_floor() -> None:
+def test_no_prompt_while_the_interviewer_speaks() -> None:
     detector = TurnDetector(CONFIG)
-    feed(detector, "s" * 30)
-    detector.set_hint("Hmm, let me think.")
-    assert feed(detector, "." * windows(8000), start_ms=30 * WINDOW) == []
+    detector.expect_answer("Tell me about yourself.", listening_from_ms=0)
+    detector.set_interviewer_speaking(True)
+    assert feed(detector, "." * windows(10_000)) == []
 
 
 @pytest.mark.parametrize(
     ("hint", "expected"),
     [
-        ("", CONFIG.end_silence_ms),
-        ("I led the team of five.", CONFIG.end_silence_ms),
+        (None, CONFIG.unfinished_silence_ms),
+        ("", CONFIG.unfinished_silence_ms),
+        ("I led the team of five engineers.", CONFIG.end_silence_ms),
         ("I led the team and", CONFIG.unfinished_silence_ms),
         ("it was, uh", CONFIG.unfinished_silence_ms),
-        ("we chose Postgres,", CONFIG.unfinished_silence_ms),
+        ("we chose Postgres for the ledger,", CONFIG.unfinished_silence_ms),
         ("Give me a moment.", CONFIG.hold_silence_ms),
+        ("Let me think about that.", CONFIG.unfinished_silence_ms),
     ],
 )
-def test_silence_needed_follows_the_words(hint: str, expected: float) -> None:
-    assert silence_needed(hint, CONFIG) == expected
+def test_silence_needed_follows_the_words(hint: str | None, expected: float) -> None:
+    assert silence_needed(hint, 6, CONFIG) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("Did you use Kubernetes in that role?", 1),
+        ("Thanks. Have you managed people before?", 1),
+        ("Walk me through how you would design a rate limiter.", 12),
+        ("Great answer. Tell me about a conflict in your team.", 12),
+        ("What was the outcome?", 6),
+    ],
+)
+def test_the_question_sets_how_long_a_finished_answer_is(question: str, words: int) -> None:
+    assert expected_answer_words(question) == words
+
+
+def test_a_yes_to_a_yes_no_question_ends_quickly() -> None:
+    detector = TurnDetector(CONFIG)
+    detector.expect_answer("Did you use Kubernetes there?", 0)
+    feed(detector, "s" * 12)
+    detector.set_hint("Yes, I did.", 12 * WINDOW + 200)
+    events = feed(detector, "." * windows(CONFIG.end_silence_ms), start_ms=12 * WINDOW)
+    assert kinds(events) == [PauseStarted, TurnEnded]
 
 
 def test_blips_shorter_than_the_confirmation_are_ignored() -> None:
@@ -92,40 +177,45 @@ def test_blips_shorter_than_the_confirmation_are_ignored() -> None:
 def test_barge_in_needs_longer_speech_while_the_interviewer_talks() -> None:
     detector = TurnDetector(CONFIG)
     detector.set_interviewer_speaking(True)
-    backchannel = "s" * (windows(CONFIG.barge_in_confirm_ms) - 2)  # an "mm-hm": longer than 200 ms, shorter than 400
+    backchannel = "s" * (windows(CONFIG.barge_in_confirm_ms) - 2)  # longer than 200 ms, shorter than 400
     assert windows(CONFIG.speech_confirm_ms) < len(backchannel)
     assert feed(detector, "." * 5 + backchannel + "." * 20) == []
     events = feed(detector, "s" * windows(CONFIG.barge_in_confirm_ms), start_ms=10_000)
-    assert len(events) == 1
+    assert kinds(events) == [SpeechStarted]
     started = events[0][1]
-    assert isinstance(started, SpeechStarted) and started.barge_in
-    assert started.at_ms == 10_000
+    assert isinstance(started, SpeechStarted) and started.barge_in and started.at_ms == 10_000
+
+
+def test_rejected_speech_is_forgotten() -> None:
+    detector = TurnDetector(CONFIG)
+    detector.set_interviewer_speaking(True)
+    feed(detector, "s" * windows(CONFIG.barge_in_confirm_ms))
+    assert detector.phase is Phase.TALKING
+    detector.reject_speech()
+    assert detector.phase is Phase.WAITING
+    assert feed(detector, "." * 200, start_ms=5000) == []
 
 
 def test_hysteresis_keeps_uncertain_windows_inside_speech() -> None:
     detector = TurnDetector(CONFIG)
-    # '~' (0.4) is below the start threshold but above the silence threshold: it continues speech.
-    events = feed(detector, "s" * 10 + "~" * 40 + "." * windows(CONFIG.end_silence_ms))
-    ended = [e for _, e in events if isinstance(e, TurnEnded)]
-    assert ended and ended[0].speech_end_ms == 50 * WINDOW
-    # ...but cannot start it.
-    assert feed(TurnDetector(CONFIG), "~" * 50) == []
+    events = feed(detector, "s" * 10 + "~" * 40 + "." * windows(CONFIG.pause_probe_ms))
+    pauses = [e for _, e in events if isinstance(e, PauseStarted)]
+    assert pauses and pauses[0].speech_end_ms == 50 * WINDOW
+    assert feed(TurnDetector(CONFIG), "~" * 50) == []  # ...but uncertain windows cannot start speech
 
 
 def test_the_candidate_can_end_the_turn_at_once() -> None:
     detector = TurnDetector(CONFIG)
     assert detector.end_turn_now(0) == []
     feed(detector, "s" * 20)
-    detector.set_hint("and then")
+    detector.set_hint("and then", 20 * WINDOW)
     events = detector.end_turn_now(20 * WINDOW)
     assert len(events) == 1 and isinstance(events[0], TurnEnded) and events[0].forced
 
 
 def test_a_turn_longer_than_the_maximum_is_ended() -> None:
     detector = TurnDetector(TurnConfig(max_turn_ms=2000))
-    events = feed(detector, "s" * 100)
-    ended = [(i, e) for i, e in events if isinstance(e, TurnEnded)]
+    ended = [(i, e) for i, e in feed(detector, "s" * 100) if isinstance(e, TurnEnded)]
     assert len(ended) == 1
     index, event = ended[0]
-    assert isinstance(event, TurnEnded) and event.forced
-    assert (index + 1) * WINDOW >= 2000
+    assert isinstance(event, TurnEnded) and event.forced and (index + 1) * WINDOW >= 2000

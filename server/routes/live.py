@@ -10,6 +10,8 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from protocol import messages as m
+from server.logs import interview_id_var
+from server.metrics import METRICS
 from server.outbox import Outbox
 from server.services import Services
 from server.session import LiveSession, SessionEnded
@@ -39,6 +41,7 @@ async def interview_socket(websocket: WebSocket) -> None:
     services: Services = websocket.app.state.services
     interview_id = websocket.path_params["interview_id"]
     token = websocket.query_params.get("token", "")
+    interview_id_var.set(interview_id)
     record = await services.store.get_interview(interview_id)
     if record is None:
         await _refuse(websocket, m.CloseCode.NOT_FOUND, "no such interview")
@@ -69,9 +72,13 @@ async def interview_socket(websocket: WebSocket) -> None:
     connection = Connection(session)
     connections[interview_id] = connection
     await websocket.accept()
+    METRICS.live_sessions.inc()
+    log.info("session opened")
     try:
         await _serve(websocket, session, connection)
     finally:
+        METRICS.live_sessions.dec()
+        log.info("session closed")
         if connections.get(interview_id) is connection:
             del connections[interview_id]
         session.closed.set()

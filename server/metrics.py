@@ -1,0 +1,49 @@
+"""Prometheus metrics of the process: live sessions, turns, response gaps by stage, engine errors."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+_GAP_BUCKETS_MS = (100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1250, 1500, 2000, 3000, 5000, 10000)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.live_sessions = Gauge("viva_live_sessions", "Live interview sessions", registry=self.registry)
+        self.turns = Counter("viva_turns", "Candidate turns answered", ["answered_by"], registry=self.registry)
+        self.response_gap = Histogram(
+            "viva_response_gap_ms",
+            "From the candidate's last word to the interviewer's first audio frame",
+            buckets=_GAP_BUCKETS_MS,
+            registry=self.registry,
+        )
+        self.stage = Histogram(
+            "viva_turn_stage_ms",
+            "Time from the candidate's last word to the end of each stage of the reply",
+            ["stage"],
+            buckets=_GAP_BUCKETS_MS,
+            registry=self.registry,
+        )
+        self.engine_errors = Counter("viva_engine_errors", "Failed engine calls", ["engine"], registry=self.registry)
+        self.barge_ins = Counter(
+            "viva_barge_ins", "Speech over the interviewer, by outcome", ["outcome"], registry=self.registry
+        )
+
+    def observe_turn(self, stages_ms: dict[str, float]) -> None:
+        for stage, value in stages_ms.items():
+            self.stage.labels(stage=stage).observe(value)
+        self.response_gap.observe(stages_ms["first_audio"])
+
+
+METRICS = Metrics()
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    return Response(generate_latest(METRICS.registry), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+routes = [Route("/metrics", metrics_endpoint, methods=["GET"])]
