@@ -25,7 +25,7 @@ export class Microphone {
     const stream = await navigator.mediaDevices.getUserMedia({
       audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
     });
-    const context = new AudioContext({ sampleRate: INPUT_SAMPLE_RATE, latencyHint: "interactive" });
+    const { context, source } = connectStream(stream);
     try {
       await context.audioWorklet.addModule(new URL("capture-processor.js", document.baseURI));
       const node = new AudioWorkletNode(context, "viva-capture", {
@@ -40,8 +40,9 @@ export class Microphone {
         if (pcm.byteLength === INPUT_FRAME_BYTES) handlers.onFrame(pcm);
         else handlers.onBadFrame(pcm.byteLength);
       };
-      context.createMediaStreamSource(stream).connect(node);
-      await context.resume();
+      source.connect(node);
+      // Not awaited: a context the browser keeps suspended must not hold up the interview (typing still works).
+      void context.resume();
     } catch (error) {
       stream.getTracks().forEach((track) => track.stop());
       await context.close();
@@ -53,6 +54,21 @@ export class Microphone {
   close(): void {
     this.stream.getTracks().forEach((track) => track.stop());
     void this.context.close();
+  }
+}
+
+/**
+ * The microphone in a 16 kHz context, where the browser resamples it. Browsers that cannot connect a stream to
+ * a context of another rate (Firefox) get a context at their own rate; the capture worklet downsamples then.
+ */
+function connectStream(stream: MediaStream): { context: AudioContext; source: MediaStreamAudioSourceNode } {
+  const context = new AudioContext({ sampleRate: INPUT_SAMPLE_RATE, latencyHint: "interactive" });
+  try {
+    return { context, source: context.createMediaStreamSource(stream) };
+  } catch {
+    void context.close();
+    const native = new AudioContext({ latencyHint: "interactive" });
+    return { context: native, source: native.createMediaStreamSource(stream) };
   }
 }
 
