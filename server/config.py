@@ -75,11 +75,6 @@ class Settings(BaseSettings):
 
     # Interviewer and evaluation (server/interviewer).
     interviewer_max_follow_ups: int = Field(default=2, ge=0, le=5)
-    # Prices for the per-interview cost estimate, in US dollars.
-    price_input_per_million_tokens: float = Field(default=2.5, ge=0)
-    price_output_per_million_tokens: float = Field(default=10.0, ge=0)
-    price_transcription_per_minute: float = Field(default=0.006, ge=0)
-    price_speech_per_million_characters: float = Field(default=15.0, ge=0)
     # Who scores answers; "openai" uses openai_model with structured output and falls back to builtin.
     evaluator_engine: Literal["builtin", "openai"] = "builtin"
     openai_retry_delay_s: float = Field(default=0.5, ge=0)

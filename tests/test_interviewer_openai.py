@@ -169,7 +169,10 @@ def factory(settings: Settings) -> OpenAIInterviewerFactory:
 
 
 async def test_the_model_words_the_greeting_streamed_sentence_by_sentence(settings: Settings, fake: FakeOpenAI) -> None:
-    spoken = "Hi Jane, welcome, and thanks for your time today! Let's start with your Kubernetes migration. What was the situation?"
+    spoken = (
+        "Hi Jane, welcome, and thanks for your time today! Let's start with your Kubernetes migration. "
+        "What was the situation?"
+    )
     fake.push(CHAT, Scripted(content=spoken, chunk_chars=5))
     interviewer = factory(settings).create(setup())
     reply = await interviewer.begin()
