@@ -164,3 +164,12 @@ def test_the_plan_and_answers_of_a_question_can_be_recovered_for_scoring() -> No
     assert question_from_snapshot(state, 9) is None
     turns = [(1, "greeting", "We moved to k8s."), (1, "follow_up", "It cut deploys by 40%."), (2, "question", "x")]
     assert combined_answer(turns, 1) == "We moved to k8s. It cut deploys by 40%."
+
+
+def test_speech_recognition_slips_on_skill_names_do_not_lower_content_scores() -> None:
+    said = ITEMS["kubernetes_migration"]["answers"]["strong"]
+    misheard = said.replace("Kubernetes", "Cubernetes").replace("Argo Rollouts", "Argo Rollout")
+    assert misheard != said
+    correct, slipped = _score("kubernetes_migration", said), _score("kubernetes_migration", misheard)
+    for criterion in CONTENT:
+        assert slipped.score_of(criterion) == correct.score_of(criterion), criterion

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from server.interviewer.extraction import ACTION_VERBS, has_metric
-from server.interviewer.skills import find_skills, mentions
+from server.interviewer.skills import correct_slips, find_skills, mentions
 from server.interviewer.text import count_words, sentences, strip_disfluencies
 
 _SITUATION = re.compile(
@@ -100,7 +100,7 @@ def read_signals(answer: str) -> AnswerSignals:
         measurable=_first(units, lambda s: has_metric(s) or bool(_MEASURE_WORDS.search(s))),
         reasoning=_first(units, lambda s: bool(_REASONING.search(s))),
         hedging=_first(units, lambda s: bool(_HEDGE.search(s))),
-        named_skills=tuple(find_skills(clean)),
+        named_skills=tuple(find_skills(correct_slips(clean))),
         hedge_count=len(_HEDGE.findall(clean)),
     )
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from server.interviewer.text import within_one_edit
+
 
 class SkillKind(StrEnum):
     TECHNICAL = "technical"
@@ -232,6 +234,26 @@ _PROPER = frozenset(_TECHNICAL) - {
 def spoken_name(name: str) -> str:
     """The skill as said mid-sentence: products keep their spelling, concepts are lower-cased."""
     return name if name in _PROPER else _SPOKEN.get(name, name.lower())
+
+
+_LONG_ALIASES = tuple(
+    sorted({a for skill in SKILLS for a in skill.aliases if a.isalpha() and len(a) >= 6 and a.islower()})
+)
+_LONG_ALIAS_SET = frozenset(_LONG_ALIASES)
+
+
+def correct_slips(text: str) -> str:
+    """``text`` with long words one edit away from a skill's name replaced by that name, so a transcript's
+    "Cubernetes" or "Postgress" still counts as the skill (used for detection only, never for quotes)."""
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group().lower()
+        if word in _LONG_ALIAS_SET:
+            return match.group()
+        candidates = [a for a in _LONG_ALIASES if abs(len(a) - len(word)) <= 1 and within_one_edit(word, a)]
+        return candidates[0] if candidates else match.group()
+
+    return re.sub(r"[A-Za-z]{6,}", fix, text)
 
 
 def is_technical(name: str) -> bool:

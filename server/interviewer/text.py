@@ -116,7 +116,26 @@ def words_match(a: str, b: str) -> bool:
         if x != y:
             break
         common += 1
-    return common >= max(4, 0.75 * shorter) or (common == shorter and shorter >= 4)
+    return (
+        common >= max(4, 0.75 * shorter)
+        or (common == shorter and shorter >= 4)
+        or (shorter >= 6 and within_one_edit(a, b))
+    )
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Whether one substitution, insertion or deletion turns ``a`` into ``b``: the size of a typical
+    speech-recognition slip on a long word ("cubernetes", "postgress")."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
 
 
 def matched_terms(terms: set[str], text_words: set[str]) -> set[str]:
