@@ -276,3 +276,15 @@ async def test_snapshot_restores_into_either_engine(settings: Settings, fake: Fa
     assert isinstance(restored, OpenAIInterviewer) and restored.snapshot() == state
     builtin = BuiltinInterviewerFactory().restore(setup(), state)
     assert (await builtin.respond(Answer(STRONG_BEHAVIORAL))).question_number == 2
+
+
+async def test_an_injected_resume_never_reaches_the_model(settings: Settings, fake: FakeOpenAI) -> None:
+    attacked = setup(resume_text=f"{setup().resume_text}\n- {INJECTION}")
+    interviewer = factory(settings).create(attacked)
+    fake.handle(CHAT, lambda request: Scripted(content="Welcome, Jane. Tell me about the migration?"))
+    await chunks_of(await interviewer.begin())
+    fake.handle(CHAT, gullible_model)
+    plain = await OpenAIEvaluator(settings).evaluate(QUESTION, STRONG_BEHAVIORAL, setup())
+    scored = await OpenAIEvaluator(settings).evaluate(QUESTION, STRONG_BEHAVIORAL, attacked)
+    assert scored.overall == plain.overall
+    assert all("10/10" not in r.user and "10/10" not in r.system for r in fake.calls(CHAT))
