@@ -14,6 +14,9 @@ Public API:
   (:func:`~server.interviewer.evaluation.question_from_snapshot`) or plain text; ``answer`` is everything
   said about that question (:func:`~server.interviewer.evaluation.combined_answer`). Run it as a background
   task beside the conversation; it never raises for model failures (the builtin engine scores instead).
+- :class:`~server.interviewer.background.BackgroundEvaluations` ``(evaluator, setup, on_result)``: ``submit(
+  question, question_number, answer)`` scores in a background task and awaits ``on_result(evaluation)``
+  (store it, stream it); stale re-scores are dropped; ``await drain()`` before the report.
 - :func:`~server.interviewer.report.build_report` ``(setup, turns, evaluations, timings) -> Report``, with
   ``Report.to_markdown()``, ``Report.chart()`` and ``model_dump_json()``.
 - :mod:`server.interviewer.usage`: per-interview :class:`UsageMeter` (enter :func:`metering` around a session's
@@ -23,6 +26,7 @@ Public API:
 from __future__ import annotations
 
 from server.config import Settings
+from server.interviewer.background import BackgroundEvaluations
 from server.interviewer.base import Answer, BankQuestion, InterviewerFactory, InterviewSetup, InterviewType, Reply
 from server.interviewer.builtin import BuiltinInterviewerFactory
 from server.interviewer.evaluation import (
@@ -42,6 +46,7 @@ from server.interviewer.usage import Usage, UsageMeter, metering, prices_from
 __all__ = [
     "Answer",
     "AnswerEvaluation",
+    "BackgroundEvaluations",
     "BankQuestion",
     "Evaluator",
     "InterviewFinishedError",
