@@ -69,8 +69,14 @@ const player = new Player({
   onFrameDropped: () => hooks.framesDropped++,
 });
 
+type PageState = SessionState | "disconnected" | null;
+
 let connection: LiveConnection | null = null;
 let microphone: Microphone | null = null;
+/** The interviewer's state as last announced, or "disconnected". */
+let sessionState: PageState = null;
+/** The candidate pressed Start on this page: after a reconnect the interview resumes by itself. */
+let startedHere = false;
 /** `start` was sent on the current connection: the session is live and takes audio. */
 let live = false;
 let ending = false;
@@ -78,18 +84,22 @@ let ended = false;
 /** A typed answer sent but not yet confirmed by its final transcript: it stays in the box until then. */
 let pendingAnswer: string | null = null;
 
-function setStateLabel(text: string, state: VivaStateClass): void {
+function setSessionState(state: PageState): void {
+  sessionState = state;
+  hooks.state = state;
+}
+
+function setStateLabel(text: string, state: SessionState | "idle" | "disconnected"): void {
   ui.state.textContent = text;
   ui.state.dataset["state"] = state;
 }
-type VivaStateClass = SessionState | "idle" | "disconnected";
 
 /** Enable what makes sense now: the server refuses answers while it is thinking. */
 function updateControls(): void {
   const active = live && !ending;
   ui.answerText.disabled = !active;
-  ui.send.disabled = !active || hooks.state === "thinking" || pendingAnswer !== null;
-  ui.endTurn.disabled = !active || hooks.state !== "listening";
+  ui.send.disabled = !active || sessionState === "thinking" || pendingAnswer !== null;
+  ui.endTurn.disabled = !active || sessionState !== "listening";
   ui.end.disabled = !active;
 }
 
@@ -117,7 +127,7 @@ function handleMessage(message: ServerMessage): void {
     case "ready":
       return handleReady(message);
     case "state":
-      hooks.state = message.state;
+      setSessionState(message.state);
       setStateLabel(STATE_LABELS[message.state] ?? message.state, message.state);
       showMessage(ui.answerStatus, "");
       return updateControls();
@@ -158,7 +168,7 @@ function handleReady(message: Ready): void {
   transcript.showHistory(message.history);
   ui.info.textContent = `${message.job_title} · ${message.candidate_name} · ${message.num_questions} questions`;
   ui.connectionNotice.hidden = true;
-  if (hooks.started) {
+  if (startedHere) {
     // A reconnect after Start: resume at once, the server repeats the current question.
     sendStart();
   } else {
@@ -182,7 +192,7 @@ function handleEnded(message: Ended): void {
   live = false;
   hooks.ended = true;
   hooks.summary = message.summary;
-  hooks.state = "ended";
+  setSessionState("ended");
   setStateLabel(STATE_LABELS.ended, "ended");
   stopMicrophone();
   updateControls();
@@ -199,7 +209,7 @@ function handleClose(code: number, reason: string, wasOpen: boolean): void {
   pendingAnswer = null;
   if (ended) return; // Normal end: let the closing words finish playing.
   player.reset();
-  hooks.state = "disconnected";
+  setSessionState("disconnected");
   setStateLabel("Disconnected", "disconnected");
   ui.start.disabled = true;
   ending = false;
@@ -272,7 +282,7 @@ function sendAnswer(): void {
   const text = ui.answerText.value.trim();
   if (!text || !connection) return;
   if (ui.send.disabled) {
-    if (hooks.state === "thinking") {
+    if (sessionState === "thinking") {
       showMessage(ui.answerStatus, "The interviewer is preparing what to say: send your answer in a moment.");
     }
     return;
@@ -303,7 +313,8 @@ function main(): void {
 
   ui.start.addEventListener("click", async () => {
     ui.start.disabled = true;
-    ui.start.hidden = true; // From here on, a dropped connection resumes by itself after Reconnect.
+    ui.start.hidden = true;
+    startedHere = true;
     hooks.started = true;
     try {
       await player.unlock();
