@@ -162,7 +162,12 @@ def test_the_plan_and_answers_of_a_question_can_be_recovered_for_scoring() -> No
     state = machine.snapshot()
     assert question_from_snapshot(state, 2) == machine.plan[1]
     assert question_from_snapshot(state, 9) is None
-    turns = [(1, "greeting", "We moved to k8s."), (1, "follow_up", "It cut deploys by 40%."), (2, "question", "x")]
+    turns = [
+        (1, "greeting", "We moved to k8s."),
+        (1, "follow_up", "Sorry, could you repeat that?"),
+        (1, "prompt", "It cut deploys by 40%."),
+        (2, "question", "x"),
+    ]
     assert combined_answer(turns, 1) == "We moved to k8s. It cut deploys by 40%."
 
 

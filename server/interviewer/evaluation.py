@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.interviewer.base import InterviewSetup
+from server.interviewer.machine import request_in
 from server.interviewer.planning import PlannedQuestion, default_question
 
 
@@ -85,6 +86,11 @@ def combined_answer(turns: list[tuple[int, str, str]], question_number: int) -> 
     """All the candidate said about one planned question, from ``(question_number, kind, answer)`` turns.
 
     A question is judged on the main answer and the answers to its follow-ups together, so a follow-up that
-    supplies the missing result improves the question's score instead of standing alone.
+    supplies the missing result improves the question's score instead of standing alone. Requests to repeat
+    or rephrase the question are not part of the answer.
     """
-    return " ".join(answer.strip() for number, _kind, answer in turns if number == question_number and answer.strip())
+    return " ".join(
+        answer.strip()
+        for number, _kind, answer in turns
+        if number == question_number and answer.strip() and request_in(answer) is None
+    )

@@ -240,7 +240,7 @@ class InterviewMachine:
         if text:
             s.history.append(Line(Role.CANDIDATE, text, question.number))
 
-        request = _request(text)
+        request = request_in(text)
         if request is Move.REPEAT:
             return self._say(Move.REPEAT, UtteranceKind.PROMPT, t.REPEAT.format(text=s.asked_text), remember=False)
         if request is Move.REPHRASE:
@@ -394,7 +394,7 @@ class InterviewMachine:
         return self.setup.candidate_name.strip() or "there"
 
 
-def _request(text: str) -> Move | None:
+def request_in(text: str) -> Move | None:
     """Whether a short turn asks to hear the question again (repeat) or differently (rephrase)."""
     if not text or count_words(text) > _MAX_REQUEST_WORDS:
         return None
