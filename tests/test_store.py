@@ -398,3 +398,17 @@ async def test_a_failed_sqlite_migration_changes_nothing(tmp_path: Path) -> None
         tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
         applied = [r[0] for r in conn.execute("select version from schema_migrations")]
     assert tables == {"schema_migrations"} and applied == []
+
+
+async def test_one_question_evaluation_is_inserted_or_replaced(store: Store) -> None:
+    interview_id = await store.create_interview(SETUP, hash_token("t"))
+    now = datetime(2025, 6, 1, 13, 0, tzinfo=UTC)
+    first = QuestionEvaluation(1, "Q1?", "A1", 3.0, "Fine.", "rubric-1", {"n": 1}, now)
+    second = QuestionEvaluation(2, "Q2?", "A2", 5.0, "Good.", "rubric-1", {"n": 2}, now)
+    rescored = QuestionEvaluation(1, "Q1?", "A1 and more", 6.0, "Better.", "rubric-1", {"n": 3}, now)
+    await store.save_question_evaluation(interview_id, first)
+    await store.save_question_evaluation(interview_id, second)
+    await asyncio.gather(*(store.save_question_evaluation(interview_id, rescored) for _ in range(3)))
+    assert await store.get_evaluations(interview_id) == [rescored, second]
+    with pytest.raises(InterviewNotFound):
+        await store.save_question_evaluation("missing", first)

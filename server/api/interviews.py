@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from typing import TypeVar, cast
+
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from server.api import text_interview
 from server.api.access import load_interview, require_admin, require_candidate, require_observer
 from server.api.bodies import describe_validation_error, read_json
+from server.api.results import Results, interview_results
 from server.api.schemas import (
     AnswerRequest,
     AnswerResponse,
@@ -17,16 +20,23 @@ from server.api.schemas import (
     HistoryPage,
     HistoryQuery,
     InterviewDetail,
+    ObserverQuery,
     Question,
     QuestionRequest,
     QuestionResponse,
+    QuestionScore,
+    ResultsQuery,
+    ResultsResponse,
     StartRequest,
     StartResponse,
 )
 from server.api.spec import Operation
 from server.errors import ApiError
 from server.services import Services
+from server.store.base import FINAL_STATUSES, InterviewStatus
 from server.store.tokens import hash_token, new_token
+
+Q = TypeVar("Q", bound=BaseModel)
 
 
 def _services(request: Request) -> Services:
@@ -85,10 +95,7 @@ async def submit_answer(request: Request) -> JSONResponse:
 async def list_interviews(request: Request) -> JSONResponse:
     services = _services(request)
     require_admin(request, services)
-    try:
-        query = HistoryQuery.model_validate(dict(request.query_params))
-    except ValidationError as exc:
-        raise ApiError(422, "validation_error", describe_validation_error(exc)) from exc
+    query = _query(request, HistoryQuery)
     page = await services.store.list_interviews(
         limit=query.limit, offset=query.offset, job_title=query.job_title, status=query.status
     )
@@ -103,9 +110,69 @@ async def list_interviews(request: Request) -> JSONResponse:
     return JSONResponse(response.model_dump(mode="json"))
 
 
+def _query(request: Request, model: type[Q]) -> Q:
+    try:
+        return model.model_validate(dict(request.query_params))
+    except ValidationError as exc:
+        raise ApiError(422, "validation_error", describe_validation_error(exc)) from exc
+
+
+def _results_body(results: Results) -> ResultsResponse:
+    record, report = results.record, results.report
+    return ResultsResponse(
+        interview_id=record.id,
+        status=cast(InterviewStatus, record.status),
+        complete=record.status in FINAL_STATUSES,
+        candidate_name=record.setup.candidate_name,
+        job_title=record.setup.job_title,
+        interview_type=record.setup.interview_type,
+        final_score=report.overall,
+        rubric_version=report.rubric,
+        evaluated_at=results.evaluated_at,
+        questions=[
+            QuestionScore(
+                question_number=q.row.question_number,
+                question_text=q.row.question_text,
+                answer=q.row.answer,
+                score=q.row.score,
+                feedback=q.row.feedback,
+                criteria={c.criterion: c.score for c in q.evaluation.criteria},
+                evidence={c.criterion: c.quotes for c in q.evaluation.criteria},
+                rubric_version=q.row.rubric_version,
+                engine=q.evaluation.engine,
+                evaluated_at=q.row.evaluated_at,
+            )
+            for q in results.questions
+        ],
+        report=report,
+    )
+
+
+async def _results(request: Request, *, rescore: bool) -> Response:
+    services = _services(request)
+    interview_id = request.path_params["interview_id"]
+    query = _query(request, ResultsQuery)
+    await require_observer(request, services, interview_id)
+    async with text_interview.interview_lock(interview_id):
+        record = await load_interview(services, interview_id)
+        results = await interview_results(services, record, rescore=rescore)
+    if query.format == "markdown":
+        return PlainTextResponse(results.report.to_markdown(), media_type="text/markdown; charset=utf-8")
+    return JSONResponse(_results_body(results).model_dump(mode="json"))
+
+
+async def get_results(request: Request) -> Response:
+    return await _results(request, rescore=False)
+
+
+async def save_results(request: Request) -> Response:
+    return await _results(request, rescore=True)
+
+
 async def get_interview(request: Request) -> JSONResponse:
     services = _services(request)
     interview_id = request.path_params["interview_id"]
+    _query(request, ObserverQuery)
     await require_observer(request, services, interview_id)
     record = await load_interview(services, interview_id)
     return JSONResponse(InterviewDetail.of(record).model_dump(mode="json"))
@@ -115,6 +182,8 @@ routes = [
     Route("/api/v1/interview/start", start_interview, methods=["POST"]),
     Route("/api/v1/interview/question", next_question, methods=["POST"]),
     Route("/api/v1/interview/answer", submit_answer, methods=["POST"]),
+    Route("/api/v1/interview/results/{interview_id}", get_results, methods=["GET"]),
+    Route("/api/v1/interview/save/{interview_id}", save_results, methods=["POST"]),
     Route("/api/v1/interviews", list_interviews, methods=["GET"]),
     Route("/api/v1/interviews/{interview_id}", get_interview, methods=["GET"]),
 ]
@@ -155,6 +224,29 @@ operations = [
     ),
     Operation(
         "GET",
+        "/api/v1/interview/results/{interview_id}",
+        "Scores, feedback and the report",
+        "Each answered question is scored under the interview type's rubric (scores are stored, and reused while "
+        "the answers are unchanged), with the report. Partial while the interview is running. `?format=markdown` "
+        "returns the report as Markdown.",
+        query=ResultsQuery,
+        response=ResultsResponse,
+        errors=(401, 403, 404, 422),
+        access="observer",
+    ),
+    Operation(
+        "POST",
+        "/api/v1/interview/save/{interview_id}",
+        "Score every answer afresh and store the report",
+        "Like the results, but re-scores every question (after a rubric or engine change) and stores the new "
+        "scores and report.",
+        query=ResultsQuery,
+        response=ResultsResponse,
+        errors=(401, 403, 404, 422),
+        access="observer",
+    ),
+    Operation(
+        "GET",
         "/api/v1/interviews",
         "Interview history",
         "Newest first, paginated, filterable by job title (case-insensitive, any part) and status.",
@@ -167,8 +259,9 @@ operations = [
         "GET",
         "/api/v1/interviews/{interview_id}",
         "One interview: set-up, status and every turn with its timings",
+        query=ObserverQuery,
         response=InterviewDetail,
-        errors=(401, 403, 404),
+        errors=(401, 403, 404, 422),
         access="observer",
     ),
 ]

@@ -66,11 +66,18 @@ class OpenApiDocument(BaseModel):
     components: dict[str, Any]
 
 
-# The routes of server/routes/health.py, which declare nothing themselves.
+# The service routes (server/routes/health.py, server/metrics.py), which declare nothing themselves.
 _SERVICE_OPERATIONS = [
     Operation("GET", "/health", "Liveness", response=Health),
     Operation("GET", "/api/v1/config", "Public configuration: engines, audio format, limits", response=PublicConfig),
     Operation("GET", "/openapi.json", "This document", response=OpenApiDocument),
+    Operation(
+        "GET",
+        "/metrics",
+        "Prometheus metrics",
+        "Turn latency by stage, sessions, engine usage, in the Prometheus text format.",
+        response_media="text/plain; version=0.0.4",
+    ),
 ]
 
 
@@ -93,15 +100,7 @@ def _request_body(op: Operation, refs: Refs) -> dict[str, Any] | None:
     if op.body is not None:
         content["application/json"] = {"schema": refs[(op.body, "validation")]}
     for media in op.upload:
-        if media == "multipart/form-data":
-            schema = {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-                "required": ["file"],
-            }
-        else:
-            schema = {"type": "string", "format": "binary"}
-        content[media] = {"schema": schema}
+        content[media] = {"schema": _MULTIPART_FILE if media == "multipart/form-data" else _raw_schema(media)}
     return {"required": True, "content": content} if content else None
 
 
@@ -117,6 +116,18 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
     return params
 
 
+_MULTIPART_FILE: dict[str, Any] = {
+    "type": "object",
+    "properties": {"file": {"type": "string", "format": "binary"}},
+    "required": ["file"],
+}
+
+
+def _raw_schema(media: str) -> dict[str, str]:
+    """A body that is not JSON: text, or bytes (audio)."""
+    return {"type": "string"} if media.startswith("text/") else {"type": "string", "format": "binary"}
+
+
 def _path_names(path: str) -> list[str]:
     return [part[1:-1].split(":")[0] for part in path.split("/") if part.startswith("{")]
 
@@ -125,7 +136,7 @@ def _responses(op: Operation, refs: Refs) -> dict[str, Any]:
     if op.response_media is not None:
         success: dict[str, Any] = {
             "description": "OK",
-            "content": {op.response_media: {"schema": {"type": "string", "format": "binary"}}},
+            "content": {op.response_media: {"schema": _raw_schema(op.response_media)}},
         }
     elif op.response is not None:
         success = {

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from protocol.messages import MAX_ANSWER_CHARS, UtteranceKind
 from server.documents import MAX_DOCUMENT_CHARS
 from server.interviewer.base import BankQuestion, InterviewSetup, InterviewType
+from server.interviewer.report import Report
 from server.store.base import InterviewRecord, InterviewStatus, InterviewSummary, PendingQuestion, StoredTurn
 
 #: Longest text ``/audio/tts`` speaks in one request (a few paragraphs, about a minute of speech).
@@ -244,3 +245,40 @@ class SpeakRequest(_Body):
 class Transcript(BaseModel):
     text: str = Field(description="What was said; empty when nothing was recognised.")
     duration_ms: int = Field(description="Length of the audio that was transcribed.")
+
+
+class ObserverQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str | None = Field(default=None, description="The observer token, when not sent as a Bearer token.")
+
+
+class ResultsQuery(ObserverQuery):
+    format: Literal["json", "markdown"] = Field(default="json", description="`markdown` returns the report as text.")
+
+
+class QuestionScore(BaseModel):
+    question_number: int
+    question_text: str
+    answer: str = Field(description="Everything said about the question: the main answer and follow-up answers.")
+    score: float | None = Field(description="Overall score of the question, 0-10.")
+    feedback: str
+    criteria: dict[str, int] = Field(description="Score per rubric criterion, 0-10.")
+    evidence: dict[str, list[str]] = Field(description="Per criterion, the candidate's words the score rests on.")
+    rubric_version: str
+    engine: str = Field(description="The evaluator that scored it: builtin or openai.")
+    evaluated_at: datetime
+
+
+class ResultsResponse(BaseModel):
+    interview_id: str
+    status: InterviewStatus
+    complete: bool = Field(description="True once the interview has ended; before that, results are partial.")
+    candidate_name: str
+    job_title: str
+    interview_type: InterviewType
+    final_score: float | None = Field(description="Mean of the question scores, 0-10; null if none was scored.")
+    rubric_version: str
+    evaluated_at: datetime
+    questions: list[QuestionScore]
+    report: Report = Field(description="The full report: criteria, recommendation, metrics, transcript.")

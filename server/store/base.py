@@ -207,8 +207,16 @@ class Store(Protocol):
         evaluations: list[QuestionEvaluation],
         final_score: float | None,
         report: dict[str, Any],
+        evaluated_at: datetime | None = None,
     ) -> None:
-        """Replace the interview's per-question evaluations, final score and report, in one transaction."""
+        """Replace the interview's per-question evaluations, final score and report, in one transaction.
+
+        ``evaluated_at`` (default: now) is when the report was built.
+        """
+        ...
+
+    async def save_question_evaluation(self, interview_id: str, evaluation: QuestionEvaluation) -> None:
+        """Insert or replace one question's evaluation (as answers are scored during the interview)."""
         ...
 
     async def get_evaluations(self, interview_id: str) -> list[QuestionEvaluation]: ...

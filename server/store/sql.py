@@ -126,6 +126,23 @@ def _record_from_row(row: Row, turns: list[StoredTurn]) -> InterviewRecord:
     )
 
 
+_QUESTION_VALUES = "values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _question_row(interview_id: str, e: QuestionEvaluation) -> tuple[Any, ...]:
+    return (
+        interview_id,
+        e.question_number,
+        e.question_text,
+        e.answer,
+        e.score,
+        e.feedback,
+        e.rubric_version,
+        json.dumps(e.evidence),
+        e.evaluated_at,
+    )
+
+
 def _pending_json(pending: PendingQuestion | None) -> str | None:
     return json.dumps(pending.to_dict()) if pending is not None else None
 
@@ -328,10 +345,11 @@ class SqlStore:
         evaluations: list[QuestionEvaluation],
         final_score: float | None,
         report: dict[str, Any],
+        evaluated_at: datetime | None = None,
     ) -> None:
         if not await self.driver.fetch("select 1 from interviews where id = ?", (interview_id,)):
             raise InterviewNotFound(interview_id)
-        now = utcnow()
+        now = evaluated_at or utcnow()
         statements: list[Statement] = [
             (
                 "update interviews set final_score = ?, report = ?, evaluated_at = ? where id = ?",
@@ -340,26 +358,27 @@ class SqlStore:
             ("delete from questions where interview_id = ?", (interview_id,)),
         ]
         statements += [
-            (
-                f"insert into questions ({_QUESTION_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    interview_id,
-                    e.question_number,
-                    e.question_text,
-                    e.answer,
-                    e.score,
-                    e.feedback,
-                    e.rubric_version,
-                    json.dumps(e.evidence),
-                    e.evaluated_at,
-                ),
-            )
+            (f"insert into questions ({_QUESTION_COLUMNS}) {_QUESTION_VALUES}", _question_row(interview_id, e))
             for e in evaluations
         ]
         try:
             await self.driver.transaction(statements)
         except UniqueViolation as exc:
             raise ValueError("two evaluations for the same question number") from exc
+
+    async def save_question_evaluation(self, interview_id: str, evaluation: QuestionEvaluation) -> None:
+        if not await self.driver.fetch("select 1 from interviews where id = ?", (interview_id,)):
+            raise InterviewNotFound(interview_id)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _QUESTION_COLUMNS.split(", ")[2:])
+        await self.driver.transaction(
+            [
+                (
+                    f"insert into questions ({_QUESTION_COLUMNS}) {_QUESTION_VALUES} "
+                    f"on conflict (interview_id, question_number) do update set {updates}",
+                    _question_row(interview_id, evaluation),
+                )
+            ]
+        )
 
     async def get_evaluations(self, interview_id: str) -> list[QuestionEvaluation]:
         rows = await self.driver.fetch(
