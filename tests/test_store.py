@@ -312,6 +312,7 @@ async def test_postgres_rls_on_every_table_and_no_access_for_anon() -> None:
 
 
 async def test_postgres_migrations_apply_once_under_concurrent_starts() -> None:
+    await (await connect()).close()
     async with temporary_schema() as schema:
         stores = [SqlStore(PostgresDriver(POSTGRES_URL, schema=schema)) for _ in range(3)]
         await asyncio.gather(*(s.open() for s in stores))
