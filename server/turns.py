@@ -106,15 +106,16 @@ _WORD = re.compile(r"[\w'-]+")
 def expected_answer_words(question: str) -> int:
     """Fewest words a finished answer to ``question`` plausibly has; shorter answers get a thinking pause.
 
-    Only the question's last sentence is asked: a greeting or an acknowledgement may come before it.
+    Speech recognition often drops a trailing "and" or "um" and ends the fragment with a full stop, so the
+    words alone cannot tell a thought broken off from a short finished answer; the length can. Only the question's last sentence is asked: a greeting or an acknowledgement may come before it.
     """
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", question.strip().lower()) if s]
     asked = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1] if sentences else "")
     if _OPEN_QUESTION.search(asked):
-        return 12
+        return 15
     if _CLOSED_QUESTION.search(asked) and len(_WORD.findall(asked)) <= 14:
         return 1
-    return 6
+    return 10
 
 
 def silence_needed(hint: str | None, expected_words: int, config: TurnConfig) -> float:
@@ -141,7 +142,7 @@ class TurnDetector:
         self.config = config or TurnConfig()
         self.phase = Phase.WAITING
         self.interviewer_speaking = False
-        self.expected_words = 6
+        self.expected_words = 10
         self._hint: str | None = None
         self._hint_covers_ms = -1.0
         self._run_start: float | None = None  # start of the current unconfirmed speech run

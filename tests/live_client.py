@@ -106,9 +106,9 @@ class LiveClient:
                 break
         return time.monotonic()
 
-    async def stream_silence_until(self, predicate: Any, timeout: float) -> Any:
-        """Keep the microphone open (silence) until a received message satisfies ``predicate``."""
-        waiter = asyncio.create_task(self.wait_for(predicate, timeout))
+    async def stream_silence_until(self, predicate: Any, timeout: float, start: int = 0) -> Any:
+        """Keep the microphone open (silence) until a message received (from index ``start``) satisfies it."""
+        waiter = asyncio.create_task(self.wait_for(predicate, timeout, start))
         chunk = silence(0.2)
         while not waiter.done():
             await self.stream(chunk)

@@ -149,9 +149,9 @@ def test_silence_needed_follows_the_words(hint: str | None, expected: float) -> 
     [
         ("Did you use Kubernetes in that role?", 1),
         ("Thanks. Have you managed people before?", 1),
-        ("Walk me through how you would design a rate limiter.", 12),
-        ("Great answer. Tell me about a conflict in your team.", 12),
-        ("What was the outcome?", 6),
+        ("Walk me through how you would design a rate limiter.", 15),
+        ("Great answer. Tell me about a conflict in your team.", 15),
+        ("What was the outcome?", 10),
     ],
 )
 def test_the_question_sets_how_long_a_finished_answer_is(question: str, words: int) -> None:
