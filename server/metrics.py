@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -10,9 +14,20 @@ from starlette.routing import Route
 _GAP_BUCKETS_MS = (100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1250, 1500, 2000, 3000, 5000, 10000)
 
 
+class UsageCollector(Collector):
+    """Model tokens and audio seconds used by the whole process (see :mod:`server.interviewer.usage`)."""
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        from server.interviewer.usage import PROCESS_TOTALS
+
+        for name, value in PROCESS_TOTALS.usage.metrics().items():
+            yield CounterMetricFamily(name.removesuffix("_total"), f"Usage: {name}", value=value)
+
+
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self.registry.register(UsageCollector())
         self.live_sessions = Gauge("viva_live_sessions", "Live interview sessions", registry=self.registry)
         self.turns = Counter("viva_turns", "Candidate turns answered", ["answered_by"], registry=self.registry)
         self.response_gap = Histogram(

@@ -107,7 +107,8 @@ def expected_answer_words(question: str) -> int:
     """Fewest words a finished answer to ``question`` plausibly has; shorter answers get a thinking pause.
 
     Speech recognition often drops a trailing "and" or "um" and ends the fragment with a full stop, so the
-    words alone cannot tell a thought broken off from a short finished answer; the length can. Only the question's last sentence is asked: a greeting or an acknowledgement may come before it.
+    words alone cannot tell a thought broken off from a short finished answer; the length can. Only the
+    question's last sentence counts: a greeting or an acknowledgement may come before it.
     """
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", question.strip().lower()) if s]
     asked = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1] if sentences else "")

@@ -7,15 +7,28 @@ from server.engines.base import SpeechToText, TextToSpeech, VoiceActivity
 
 
 def create_engines(settings: Settings) -> tuple[SpeechToText, TextToSpeech, VoiceActivity]:
-    """Load the configured engines once; every session of the process shares them."""
+    """Load the configured engines once; every session of the process shares them.
+
+    A remote (OpenAI-compatible) engine gets the embedded one as its fallback: after two failures in a row
+    the embedded engine answers, so an outage of the remote service does not stop an interview.
+    """
     from server.engines.embedded import PiperTextToSpeech, WhisperSpeechToText
     from server.engines.silero import SileroVad
 
-    stt: SpeechToText = WhisperSpeechToText(
+    whisper = WhisperSpeechToText(
         settings.whisper_model_path or None,
         threads=settings.whisper_threads,
         beam_size=settings.whisper_beam_size,
     )
-    tts: TextToSpeech = PiperTextToSpeech(settings.piper_model_path or None, settings.piper_config_path or None)
+    piper = PiperTextToSpeech(settings.piper_model_path or None, settings.piper_config_path or None)
+    stt: SpeechToText = whisper
+    tts: TextToSpeech = piper
+    if settings.stt_engine == "openai" or settings.tts_engine == "openai":
+        from server.engines.openai_speech import OpenAISpeechToText, OpenAITextToSpeech
+
+        if settings.stt_engine == "openai":
+            stt = OpenAISpeechToText(settings, fallback=whisper)
+        if settings.tts_engine == "openai":
+            tts = OpenAITextToSpeech(settings, fallback=piper)
     vad: VoiceActivity = SileroVad(settings.silero_model_path or None)
     return stt, tts, vad
