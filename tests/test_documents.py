@@ -121,3 +121,12 @@ def test_long_text_is_cut_and_flagged() -> None:
     result = extract_txt(b"a" * (MAX_DOCUMENT_CHARS + 10))
     assert result.truncated
     assert result.chars == MAX_DOCUMENT_CHARS
+
+
+def test_pdf_aes_encrypted_with_empty_password_opens() -> None:
+    """Word and others export permission-only PDFs with AES; they open without a password in any viewer."""
+    writer = PdfWriter(clone_from=io.BytesIO(text_pdf(["AES resume"])))
+    writer.encrypt(user_password="", owner_password="owner-secret", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    assert "AES resume" in extract_pdf(out.getvalue(), max_pages=5, timeout_s=5).text
