@@ -20,8 +20,10 @@ from pydantic import BaseModel
 
 from protocol import messages as m
 from protocol.audio import INPUT_FRAME_MS, INPUT_SAMPLE_RATE, AudioFrameError, OutputFrame, check_input_frame
+from server.api.results import answers_by_question, evaluation_row, interview_results
 from server.echo import EchoGuard
 from server.engines.base import EngineError
+from server.interviewer import AnswerEvaluation, BackgroundEvaluations, create_evaluator, question_from_snapshot
 from server.interviewer.base import Answer, Interviewer, Reply, single
 from server.metrics import METRICS
 from server.outbox import Outbox
@@ -58,6 +60,8 @@ SEND_AHEAD_MS = 800
 PLAYOUT_DELAY_MS = 150
 #: How long a closing session waits for an answer in flight to be transcribed and saved.
 TURN_SAVE_GRACE_S = 30.0
+#: How long a closing session waits for answers being scored, so their scores are stored.
+EVALUATION_GRACE_S = 30.0
 #: States in which silence from the candidate counts towards the idle timeout.
 IDLE_STATES = (m.SessionState.CONNECTING, m.SessionState.LISTENING)
 
@@ -223,6 +227,7 @@ class LiveSession:
         self._echo = EchoGuard(services.tts.sample_rate)
         self._speculation: Speculation | None = None
         self.timings: list[TurnTiming] = []
+        self.evaluations = BackgroundEvaluations(create_evaluator(self.settings), record.setup, self._on_evaluation)
         self.closed = asyncio.Event()  # set once the session has freed everything
         last = record.turns[-1] if record.turns else None
         self._asked_kind = last.kind if last else m.UtteranceKind.GREETING.value
@@ -543,8 +548,10 @@ class LiveSession:
             answer_duration_ms=duration_ms,
             interrupted=self._asked_interrupted,
         )
-        await self.services.store.append_turn(self.record.id, turn, self.interviewer.snapshot())
+        snapshot = self.interviewer.snapshot()
+        await self.services.store.append_turn(self.record.id, turn, snapshot)
         self.turns.append(turn)
+        self._score(turn.question_number, snapshot)
         self._speak(reply, timing)
 
     # ------------------------------------------------------------------ speaking
@@ -674,6 +681,17 @@ class LiveSession:
             return
         await self.set_state(m.SessionState.LISTENING)
 
+    def _score(self, question_number: int, snapshot: dict) -> None:
+        """Score everything said so far about the question, beside the conversation (never delaying it)."""
+        answer = answers_by_question(self.turns).get(question_number)
+        if answer:
+            question = question_from_snapshot(snapshot, question_number) or self._question_text
+            self.evaluations.submit(question, question_number, answer)
+
+    async def _on_evaluation(self, evaluation: AnswerEvaluation) -> None:
+        row = evaluation_row(evaluation, evaluation.answer, datetime.now(UTC))
+        await self.services.store.save_question_evaluation(self.record.id, row)
+
     def _observe_turn(self, timing: TurnTiming) -> None:
         self.timings.append(timing)
         stages = timing.stages_ms()
@@ -720,12 +738,25 @@ class LiveSession:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+        await self.evaluations.drain(EVALUATION_GRACE_S)
+        await self.evaluations.close()
         if ending is not None:
             self.state = m.SessionState.ENDED
             status = "completed" if ending.reason is m.EndReason.COMPLETED else "ended"
             await self.services.store.finish(self.record.id, status, ending.reason.value)
             summary = [self._turn_record(turn) for turn in self.turns]
             await self.send(m.Ended(reason=ending.reason, message=ending.message, summary=summary))
+            await self._store_report()
+
+    async def _store_report(self) -> None:
+        """Build the report once the interview is over, so it is ready when the recruiter opens it."""
+        record = await self.services.store.get_interview(self.record.id)
+        if record is None or not record.turns:
+            return
+        try:
+            await interview_results(self.services, record)
+        except Exception:
+            log.exception("building the report failed; it will be built when the results are read")
 
     @staticmethod
     def _turn_record(turn: StoredTurn) -> m.TurnRecord:

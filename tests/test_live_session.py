@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 import websockets
 
@@ -123,6 +124,15 @@ async def test_typed_answers_are_equal_and_the_interview_resumes_after_a_drop(li
     late = await LiveClient.connect(live_server, created["interview_id"], created["candidate_token"])
     await asyncio.wait_for(late.closed.wait(), 10)
     assert late.close_code == m.CloseCode.FORBIDDEN
+
+    results = httpx.get(
+        f"{live_server}/api/v1/interview/results/{created['interview_id']}",
+        headers={"Authorization": f"Bearer {created['observer_token']}"},
+        timeout=30,
+    )
+    assert results.status_code == 200, results.text
+    scored = results.json()["questions"]
+    assert scored[0]["answer"].startswith("I have eight years") and scored[0]["score"] is not None
 
 
 async def test_bad_input_gets_specific_errors_and_the_session_survives(live_server: str) -> None:

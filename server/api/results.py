@@ -56,6 +56,20 @@ def feedback_text(evaluation: AnswerEvaluation) -> str:
     return f"Strength: {evaluation.strength.text} To improve: {evaluation.improvement.text}"
 
 
+def evaluation_row(evaluation: AnswerEvaluation, answer: str, evaluated_at: datetime) -> QuestionEvaluation:
+    """The stored form of one question's evaluation; the whole evaluation is kept as its evidence."""
+    return QuestionEvaluation(
+        question_number=evaluation.question_number,
+        question_text=evaluation.question,
+        answer=answer,
+        score=evaluation.overall,
+        feedback=feedback_text(evaluation),
+        rubric_version=evaluation.rubric,
+        evidence=evaluation.model_dump(mode="json"),
+        evaluated_at=evaluated_at,
+    )
+
+
 def _question(record: InterviewRecord, number: int) -> PlannedQuestion | str:
     planned = question_from_snapshot(record.interviewer_state or {}, number)
     if planned is not None:
@@ -119,21 +133,7 @@ async def interview_results(services: Services, record: InterviewRecord, *, resc
         return Results(record, [ScoredQuestion(r, scored[r.question_number]) for r in rows], report, evaluated_at)
 
     now = datetime.now(UTC)
-    rows = [
-        stored[n]
-        if n in kept
-        else QuestionEvaluation(
-            question_number=n,
-            question_text=scored[n].question,
-            answer=answers[n],
-            score=scored[n].overall,
-            feedback=feedback_text(scored[n]),
-            rubric_version=scored[n].rubric,
-            evidence=scored[n].model_dump(mode="json"),
-            evaluated_at=now,
-        )
-        for n in sorted(scored)
-    ]
+    rows = [stored[n] if n in kept else evaluation_row(scored[n], answers[n], now) for n in sorted(scored)]
     report = build_report(
         record.setup,
         record.turns,

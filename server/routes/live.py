@@ -10,6 +10,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from protocol import messages as m
+from server.interviewer.usage import UsageMeter, metering
 from server.logs import interview_id_var
 from server.metrics import METRICS
 from server.outbox import Outbox
@@ -75,7 +76,8 @@ async def interview_socket(websocket: WebSocket) -> None:
     METRICS.live_sessions.inc()
     log.info("session opened")
     try:
-        await _serve(websocket, session, connection)
+        with metering(UsageMeter()):  # model and audio usage of this session, attributed to the interview
+            await _serve(websocket, session, connection)
     finally:
         METRICS.live_sessions.dec()
         log.info("session closed")
