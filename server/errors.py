@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+
+log = logging.getLogger("viva.http")
 
 
 class ApiError(Exception):
@@ -32,4 +36,10 @@ async def handle_http_exception(request: Request, exc: Exception) -> JSONRespons
     return error_response(exc.status_code, code, str(exc.detail))
 
 
-EXCEPTION_HANDLERS = {ApiError: handle_api_error, HTTPException: handle_http_exception}
+async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """A bug: log it with its traceback, and still answer in JSON (never a bare text page)."""
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "internal_error", "Something went wrong on the server; it has been logged.")
+
+
+EXCEPTION_HANDLERS = {ApiError: handle_api_error, HTTPException: handle_http_exception, Exception: handle_unexpected}

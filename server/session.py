@@ -13,8 +13,10 @@ import contextlib
 import logging
 import re
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -29,7 +31,7 @@ from server.metrics import METRICS
 from server.outbox import Outbox
 from server.sentences import SentenceSplitter
 from server.services import Services
-from server.store.base import InterviewRecord, StoredTurn
+from server.store.base import InterviewClosed, InterviewRecord, StoredTurn, StoreError
 from server.turns import (
     LongSilence,
     PauseEnded,
@@ -229,6 +231,8 @@ class LiveSession:
         self.timings: list[TurnTiming] = []
         self.evaluations = BackgroundEvaluations(create_evaluator(self.settings), record.setup, self._on_evaluation)
         self.closed = asyncio.Event()  # set once the session has freed everything
+        self._lost = asyncio.Event()
+        self.lost: tuple[int, str] = (m.CloseCode.GOING_AWAY, "")
         last = record.turns[-1] if record.turns else None
         self._asked_kind = last.kind if last else m.UtteranceKind.GREETING.value
         self._asked_number = last.question_number if last else 0
@@ -336,7 +340,11 @@ class LiveSession:
             await self.error(m.ErrorCode.OUT_OF_ORDER, "the interview is already running")
             return
         if not self.started:
-            await self.services.store.mark_started(self.record.id, self.interviewer.snapshot())
+            try:
+                await self.services.store.mark_started(self.record.id, self.interviewer.snapshot())
+            except StoreError as exc:
+                self._lose(exc)
+                return
             self.started = True
         await self.set_state(m.SessionState.THINKING)
         reply = await self.interviewer.begin()
@@ -503,8 +511,19 @@ class LiveSession:
         previous = self._turn_task
         timing = TurnTiming(speech_end_at=speech_end_at or time.monotonic(), decided_at=time.monotonic())
         self._turn_task = asyncio.create_task(
-            self._finish_turn(previous, answered_by, duration_ms, audio, text, speculation, timing)
+            self._guarded(self._finish_turn(previous, answered_by, duration_ms, audio, text, speculation, timing))
         )
+
+    async def _guarded(self, step: Coroutine[Any, Any, None]) -> None:
+        """Run a background step; a bug in it is logged and reported, and the candidate can answer again."""
+        try:
+            await step
+        except Exception:
+            log.exception("a turn failed")
+            await self.error(
+                m.ErrorCode.INTERNAL_ERROR, "Sorry, something went wrong with that answer. Please answer again."
+            )
+            await self.set_state(m.SessionState.LISTENING)
 
     async def _finish_turn(
         self,
@@ -549,7 +568,11 @@ class LiveSession:
             interrupted=self._asked_interrupted,
         )
         snapshot = self.interviewer.snapshot()
-        await self.services.store.append_turn(self.record.id, turn, snapshot)
+        try:
+            await self.services.store.append_turn(self.record.id, turn, snapshot)
+        except StoreError as exc:
+            self._lose(exc)
+            return
         self.turns.append(turn)
         self._score(turn.question_number, snapshot)
         self._speak(reply, timing)
@@ -699,6 +722,21 @@ class LiveSession:
         log.info("turn answered", extra={"interview_id": self.record.id, "stages_ms": stages})
 
     # ------------------------------------------------------------------ lifetime
+
+    def _lose(self, exc: StoreError) -> None:
+        """The interview moved on without this connection (ended elsewhere, or answered on a newer one)."""
+        log.warning("session dropped: %s", exc)
+        closed = isinstance(exc, InterviewClosed)
+        self.lost = (
+            (m.CloseCode.FORBIDDEN, "this interview has ended")
+            if closed
+            else (m.CloseCode.SUPERSEDED, "the interview continued on another connection")
+        )
+        self._lost.set()
+
+    async def wait_lost(self) -> tuple[int, str]:
+        await self._lost.wait()
+        return self.lost
 
     def end(self, reason: m.EndReason, message: str) -> None:
         if self._end_reason is None:

@@ -92,7 +92,8 @@ async def _serve(websocket: WebSocket, session: LiveSession, connection: Connect
     watchdog = asyncio.create_task(session.watchdog())
     ended = asyncio.create_task(session.wait_ended())
     superseded = asyncio.create_task(connection.superseded.wait())
-    await asyncio.wait({sender, receiver, ended, superseded}, return_when=asyncio.FIRST_COMPLETED)
+    lost = asyncio.create_task(session.wait_lost())
+    await asyncio.wait({sender, receiver, ended, superseded, lost}, return_when=asyncio.FIRST_COMPLETED)
 
     ending: SessionEnded | None = ended.result() if ended.done() else None
     close_code, reason = m.CloseCode.GOING_AWAY, "connection closed"
@@ -100,10 +101,12 @@ async def _serve(websocket: WebSocket, session: LiveSession, connection: Connect
         close_code, reason = m.CloseCode.NORMAL, ending.reason.value
     elif superseded.done():
         close_code, reason = m.CloseCode.SUPERSEDED, "the interview continued on a newer connection"
+    elif lost.done():
+        close_code, reason = lost.result()
     elif receiver.done() and not receiver.cancelled() and receiver.result() is not None:
         close_code, reason = receiver.result()  # type: ignore[misc]
 
-    for task in (receiver, watchdog, ended, superseded):
+    for task in (receiver, watchdog, ended, superseded, lost):
         task.cancel()
     await session.shutdown(ending)
     await session.outbox.close()
