@@ -25,8 +25,10 @@ def white_noise(seconds: float, volume: float = 0.3) -> bytes:
     path = CACHE / f"noise-{seconds}-{volume}.wav"
     if not path.exists():
         subprocess.run(
-            ["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", str(path)]
-            + ["synth", str(seconds), "whitenoise", "vol", str(volume)],
+            [
+                *("sox", "-n", "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", str(path)),
+                *("synth", str(seconds), "whitenoise", "vol", str(volume)),
+            ],
             check=True,
         )
     with wave.open(str(path)) as wav:
