@@ -12,6 +12,8 @@ await build({
   entryPoints: {
     setup: here("./src/setup.ts"),
     interview: here("./src/interview.ts"),
+    report: here("./src/report.ts"),
+    history: here("./src/history.ts"),
     "capture-processor": here("./src/worklets/capture-processor.ts"),
   },
   outdir: dist,

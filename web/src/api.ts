@@ -1,4 +1,5 @@
-// The REST calls of the set-up page. Errors arrive as {"error": {"code", "message"}} with a 4xx/5xx status.
+// REST plumbing shared by the pages, and the set-up page's calls. Errors arrive as
+// {"error": {"code", "message"}} with a 4xx/5xx status and become an ApiError with the server's message.
 
 export type InterviewType = "behavioral" | "technical" | "mixed";
 
@@ -15,6 +16,8 @@ export interface StartedInterview {
   interview_id: string;
   candidate_token: string;
   candidate_url: string;
+  observer_token: string;
+  observer_url: string;
 }
 
 /** A refused request, with the server's own explanation. */
@@ -29,22 +32,40 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(url: string, init: RequestInit): Promise<T> {
+/** Authorization headers for a token (none without one: the server may not require it). */
+export function bearer(token: string | null): Record<string, string> {
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+async function send(url: string, init: RequestInit, accept: string): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, headers: { Accept: "application/json", ...init.headers } });
+    response = await fetch(url, { ...init, headers: { Accept: accept, ...init.headers } });
   } catch {
     throw new ApiError(0, "network", "The server could not be reached. Check your connection and try again.");
   }
-  const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
+    const body: unknown = await response.json().catch(() => null);
     const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
     const message = typeof error?.message === "string" ? error.message : `Request failed (HTTP ${response.status}).`;
     const code = typeof error?.code === "string" ? error.code : "http_error";
     throw new ApiError(response.status, code, message);
   }
+  return response;
+}
+
+/** A JSON request; the parsed body, or an ApiError. */
+export async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
+  const response = await send(url, init, "application/json");
+  const body: unknown = await response.json().catch(() => null);
   if (body === null) throw new ApiError(response.status, "bad_response", "The server sent an unreadable answer.");
   return body as T;
+}
+
+/** A request whose answer is text (a Markdown report). */
+export async function callText(url: string, init: RequestInit = {}): Promise<string> {
+  const response = await send(url, init, "text/*");
+  return response.text();
 }
 
 /** The resume's kind, from its name or MIME type; null when it is neither PDF nor plain text. */

@@ -24,3 +24,24 @@ export function showMessage(region: HTMLElement, message: string): void {
   region.textContent = message;
   region.hidden = message === "";
 }
+
+/** Offer text as a file download (made in the page, so no token travels in a URL). */
+export function saveFile(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = make("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has its own copy once started; the URL only has to outlive the click.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** A definition list's term and value, appended to it. */
+export function addDefinition(list: HTMLDListElement, term: string, ...value: (Node | string)[]): HTMLElement {
+  const definition = make("dd");
+  definition.append(...value);
+  list.append(make("dt", "", term), definition);
+  return definition;
+}
