@@ -72,7 +72,12 @@ class RecordedPage:
 
     @classmethod
     def open(cls, browser: Browser) -> RecordedPage:
-        recorded = cls(browser.new_page())
+        return cls.attach(browser.new_page())
+
+    @classmethod
+    def attach(cls, page: Page) -> RecordedPage:
+        """Record a page opened some other way (a link that opens a new tab)."""
+        recorded = cls(page)
         recorded.page.on("console", lambda msg: recorded.console.append(f"[{msg.type}] {msg.text}"))
         recorded.page.on("pageerror", lambda error: recorded.console.append(f"[pageerror] {error}"))
         recorded.page.on(

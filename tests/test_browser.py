@@ -8,6 +8,7 @@ during the greeting would be a barge-in, which is not what this test is about.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -86,6 +87,7 @@ def test_spoken_interview_through_the_browser(live_server: str, tmp_path: Path) 
 
 
 def test_setup_form_creates_an_interview_and_opens_it(live_server: str, tmp_path: Path) -> None:
+    """The form shows both links (the report link is shown only once), then Start as candidate opens the page."""
     resume = tmp_path / "resume.txt"
     resume.write_text("Grace Hopper. Compiler engineer. Built the first COBOL compiler.\n")
     empty = tmp_path / "empty.txt"
@@ -113,10 +115,25 @@ def test_setup_form_creates_an_interview_and_opens_it(live_server: str, tmp_path
 
             page.set_input_files("#resume", str(resume))
             page.click("#submit")
-            page.wait_for_url("**/interview.html?id=*&token=*", timeout=15_000)
-            recorded.wait_until("(v) => v.ready", "the server's ready message", 20)
-            assert page.locator("#interview-info").inner_text() == "Compiler Engineer · Grace Hopper · 3 questions"
-            assert page.locator("#start").is_enabled()
+            page.locator("#created").wait_for(state="visible", timeout=15_000)
+            assert page.locator("#setup-form").is_hidden()
+            candidate_link = page.input_value("#candidate-link")
+            observer_link = page.input_value("#observer-link")
+            assert candidate_link.startswith(f"{live_server}/interview.html?id=")
+            assert observer_link.startswith(f"{live_server}/report.html?id=")
+            interview_id = parse_qs(urlsplit(candidate_link).query)["id"][0]
+            assert parse_qs(urlsplit(observer_link).query)["id"] == [interview_id]
+            assert page.get_attribute("#open-report", "href") == observer_link
+
+            with page.context.expect_page() as opened:
+                page.click("#start-as-candidate")
+            candidate = RecordedPage.attach(opened.value)
+            candidate.page.wait_for_url(candidate_link, timeout=15_000)
+            candidate.wait_until("(v) => v.ready", "the server's ready message", 20)
+            info = candidate.page.locator("#interview-info").inner_text()
+            assert info == "Compiler Engineer · Grace Hopper · 3 questions"
+            assert candidate.page.locator("#start").is_enabled()
+            assert page.locator("#created").is_visible(), "the links stay on the set-up page"
 
 
 def test_typed_answers_without_a_microphone_and_reconnecting(live_server: str) -> None:

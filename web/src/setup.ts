@@ -1,5 +1,6 @@
-// The set-up page: upload the resume (optional), create the interview, then go to the candidate's page.
-import { ApiError, type InterviewType, resumeKind, startInterview, uploadResume } from "./api";
+// The set-up page: upload the resume (optional), create the interview, then show its two links: the
+// candidate's, and the recruiter's report link, whose token the server shows only this once.
+import { ApiError, type InterviewType, resumeKind, type StartedInterview, startInterview, uploadResume } from "./api";
 import { byId, showMessage } from "./dom";
 
 const form = byId("setup-form", HTMLFormElement);
@@ -12,6 +13,19 @@ const questionsInput = byId("num-questions", HTMLInputElement);
 const submitButton = byId("submit", HTMLButtonElement);
 const errorRegion = byId("form-error", HTMLElement);
 const statusRegion = byId("form-status", HTMLElement);
+const created = {
+  panel: byId("created", HTMLElement),
+  heading: byId("created-heading", HTMLElement),
+  summary: byId("created-summary", HTMLElement),
+  candidateLink: byId("candidate-link", HTMLInputElement),
+  observerLink: byId("observer-link", HTMLInputElement),
+  copyCandidate: byId("copy-candidate-link", HTMLButtonElement),
+  copyObserver: byId("copy-observer-link", HTMLButtonElement),
+  copyStatus: byId("copy-status", HTMLElement),
+  startAsCandidate: byId("start-as-candidate", HTMLAnchorElement),
+  openReport: byId("open-report", HTMLAnchorElement),
+  newInterview: byId("new-interview", HTMLButtonElement),
+};
 
 function isInterviewType(value: string): value is InterviewType {
   return value === "behavioral" || value === "technical" || value === "mixed";
@@ -51,11 +65,46 @@ async function submit(): Promise<void> {
       interview_type: interviewType,
       num_questions: questionsInput.valueAsNumber,
     });
-    showMessage(statusRegion, "Opening the interview…");
-    window.location.assign(started.candidate_url);
+    showMessage(statusRegion, "");
+    showCreated(started);
   } catch (error) {
     showMessage(statusRegion, "");
     showMessage(errorRegion, error instanceof ApiError ? error.message : `Something went wrong: ${String(error)}`);
     submitButton.disabled = false;
   }
 }
+
+function showCreated(started: StartedInterview): void {
+  const candidateUrl = new URL(started.candidate_url, window.location.origin).href;
+  const observerUrl = new URL(started.observer_url, window.location.origin).href;
+  created.summary.textContent = `${jobTitleInput.value.trim()} · ${nameInput.value.trim()}`;
+  created.candidateLink.value = candidateUrl;
+  created.observerLink.value = observerUrl;
+  created.startAsCandidate.href = candidateUrl;
+  created.openReport.href = observerUrl;
+  showMessage(created.copyStatus, "");
+  form.hidden = true;
+  created.panel.hidden = false;
+  created.heading.focus();
+}
+
+async function copyLink(input: HTMLInputElement, what: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(input.value);
+    showMessage(created.copyStatus, `${what} copied.`);
+  } catch {
+    input.select();
+    const selected = `The browser did not allow copying: the ${what.toLowerCase()} is selected, copy it with Ctrl+C.`;
+    showMessage(created.copyStatus, selected);
+  }
+}
+
+created.copyCandidate.addEventListener("click", () => void copyLink(created.candidateLink, "Candidate link"));
+created.copyObserver.addEventListener("click", () => void copyLink(created.observerLink, "Report link"));
+created.newInterview.addEventListener("click", () => {
+  form.reset();
+  submitButton.disabled = false;
+  created.panel.hidden = true;
+  form.hidden = false;
+  nameInput.focus();
+});
