@@ -35,6 +35,8 @@ class ErrorCode(StrEnum):
     MESSAGE_TOO_LARGE = "message_too_large"
     ENGINE_FAILURE = "engine_failure"
     INTERNAL_ERROR = "internal_error"
+    NOT_LIVE = "not_live"
+    LIVE_UNAVAILABLE = "live_unavailable"
 
 
 class CloseCode:
@@ -51,6 +53,8 @@ class CloseCode:
     NOT_FOUND = 4004
     SUPERSEDED = 4009
     HANDSHAKE_TIMEOUT = 4008
+    TOKEN_EXPIRED = 4011
+    TOKEN_REVOKED = 4012
 
 
 class SessionState(StrEnum):
@@ -77,6 +81,7 @@ class EndReason(StrEnum):
     IDLE_TIMEOUT = "idle_timeout"
     MAX_DURATION = "max_duration"
     SERVER_SHUTDOWN = "server_shutdown"
+    OBSERVER_ENDED = "observer_ended"
 
 
 class _Message(BaseModel):
@@ -265,9 +270,221 @@ ServerMessage = Annotated[
     Field(discriminator="type"),
 ]
 
+
+# --------------------------------------------------------------------------- the observer socket
+#
+# An observer (the interviewer's human colleague) watches one interview live on its own socket and may steer
+# it. Everything the candidate's session does reaches observers as numbered events: the candidate-facing
+# messages above plus observer-only ones (scores, steering, notes). The numbers are gapless per interview, so
+# a late or reconnecting observer gets the history up to some number, then live events after it, with
+# neither gap nor duplicate.
+
+#: Longest question an observer may have the interviewer ask, in characters.
+MAX_OBSERVER_QUESTION_CHARS = 1000
+#: Longest private note, in characters.
+MAX_NOTE_CHARS = 4000
+
+
+class SteeringAction(StrEnum):
+    ASK_QUESTION = "ask_question"
+    SKIP_TOPIC = "skip_topic"
+    END_INTERVIEW = "end_interview"
+
+
+class LiveStatus(StrEnum):
+    LIVE = "live"
+    DEGRADED = "degraded"
+
+
+class CandidateConnection(_Message):
+    """The candidate's page connected to, or left, the live session (observer-only event)."""
+
+    type: Literal["candidate_connection"] = "candidate_connection"
+    connected: bool
+
+
+class ScoreLanded(_Message):
+    """An answer was scored, beside the conversation (observer-only event). A later score of the same
+    question (after its follow-ups) replaces this one."""
+
+    type: Literal["score"] = "score"
+    question_number: int = Field(ge=0)
+    question: str
+    answer: str
+    overall: float = Field(ge=0, le=10)
+    rubric: str
+    scores: dict[str, int] = Field(description="Criterion id to 0-10 score.")
+    evidence: dict[str, list[str]] = Field(description="Criterion id to the candidate's words quoted for it.")
+    strength: str
+    improvement: str
+    engine: str
+
+
+class SteeringApplied(_Message):
+    """An observer's steering action, as the session took it (observer-only event).
+
+    ``queued`` means it waits for the next turn boundary (a question, a skip); ``done`` that it happened (the
+    question is being spoken, the interviewer moved on, the interview is ending).
+    """
+
+    type: Literal["steering"] = "steering"
+    action: SteeringAction
+    status: Literal["queued", "done"]
+    text: str = ""
+    request_id: str = ""
+    by: str = Field(default="", description="The observer's display name, as they gave it (untrusted text).")
+
+
+class NoteAdded(_Message):
+    """A private note of an observer, kept for the report; never sent to the candidate (observer-only event)."""
+
+    type: Literal["note"] = "note"
+    text: str
+    request_id: str = ""
+    by: str = ""
+
+
+LiveEvent = Annotated[
+    StateChanged
+    | SpeechActivity
+    | PartialTranscript
+    | FinalTranscript
+    | UtteranceStart
+    | UtteranceText
+    | UtteranceEnd
+    | Interrupted
+    | Ended
+    | CandidateConnection
+    | ScoreLanded
+    | SteeringApplied
+    | NoteAdded,
+    Field(discriminator="type"),
+]
+
+
+class ObserverEvent(_Message):
+    """One event of the interview, numbered: ``seq`` is 1, 2, 3... per interview, without gaps."""
+
+    type: Literal["event"] = "event"
+    seq: int = Field(ge=1)
+    at: str = Field(description="When the session recorded it, ISO 8601 with offset.")
+    event: LiveEvent
+
+
+# observer -> server
+
+
+class Observe(_Message):
+    """First message of an observer: start watching after event ``after_seq`` (0: from the beginning)."""
+
+    type: Literal["observe"] = "observe"
+    after_seq: int = Field(default=0, ge=0)
+    name: str = Field(default="", max_length=60, description="Shown with this observer's steering and notes.")
+
+
+class _Steering(_Message):
+    request_id: str = Field(default="", max_length=64, description="Echoed in the resulting event or refusal.")
+
+
+class AskQuestion(_Steering):
+    """Have the interviewer ask this question next, in its own voice, at the next turn boundary."""
+
+    type: Literal["ask_question"] = "ask_question"
+    text: str = Field(min_length=1, max_length=MAX_OBSERVER_QUESTION_CHARS)
+
+
+class SkipTopic(_Steering):
+    """Move on to the next planned question after the current answer."""
+
+    type: Literal["skip_topic"] = "skip_topic"
+
+
+class AddNote(_Steering):
+    """A private note for the report."""
+
+    type: Literal["add_note"] = "add_note"
+    text: str = Field(min_length=1, max_length=MAX_NOTE_CHARS)
+
+
+class EndInterview(_Steering):
+    """End the interview now (the answer in progress is still saved)."""
+
+    type: Literal["end_interview"] = "end_interview"
+
+
+ObserverClientMessage = Annotated[
+    Observe | AskQuestion | SkipTopic | AddNote | EndInterview,
+    Field(discriminator="type"),
+]
+
+
+# server -> observer
+
+
+class ObserverReady(_Message):
+    """Answer to ``observe``: the interview being watched. The ``history`` message follows."""
+
+    type: Literal["observer_ready"] = "observer_ready"
+    interview_id: str
+    candidate_name: str
+    job_title: str
+    interview_type: str
+    num_questions: int
+    status: str = Field(description="created, in_progress, completed or ended.")
+    live: LiveStatus
+
+
+class History(_Message):
+    """Every event after the requested ``after_seq`` up to ``last_seq``; live events continue from there."""
+
+    type: Literal["history"] = "history"
+    events: list[ObserverEvent]
+    last_seq: int = Field(ge=0)
+
+
+class LiveStatusChanged(_Message):
+    """The live link between the servers was lost (events then arrive late, read from the database) or is back."""
+
+    type: Literal["live_status"] = "live_status"
+    status: LiveStatus
+    message: str
+
+
+class SteeringRefused(_Message):
+    """A steering action or note could not be delivered; nothing was changed."""
+
+    type: Literal["steering_refused"] = "steering_refused"
+    request_id: str
+    code: ErrorCode
+    message: str
+
+
+ObserverServerMessage = Annotated[
+    ObserverReady | History | ObserverEvent | LiveStatusChanged | SteeringRefused | ErrorMessage,
+    Field(discriminator="type"),
+]
+
 _client_adapter: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
 _server_adapter: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
+_observer_client_adapter: TypeAdapter[ObserverClientMessage] = TypeAdapter(ObserverClientMessage)
+_observer_server_adapter: TypeAdapter[ObserverServerMessage] = TypeAdapter(ObserverServerMessage)
+_live_event_adapter: TypeAdapter[LiveEvent] = TypeAdapter(LiveEvent)
 CLIENT_TYPES = frozenset(t.model_fields["type"].default for t in (Hello, Start, TextAnswer, EndTurn, Playback, End))
+OBSERVER_CLIENT_TYPES = frozenset(
+    t.model_fields["type"].default for t in (Observe, AskQuestion, SkipTopic, AddNote, EndInterview)
+)
+#: The candidate-facing messages observers see too, as events.
+OBSERVED_SERVER_TYPES: tuple[type[_Message], ...] = (
+    StateChanged,
+    SpeechActivity,
+    PartialTranscript,
+    FinalTranscript,
+    UtteranceStart,
+    UtteranceText,
+    UtteranceEnd,
+    Interrupted,
+    Ended,
+)
 
 
 class ProtocolError(Exception):
@@ -294,13 +511,12 @@ def _decode_object(text: str | bytes) -> dict[str, Any]:
     return data
 
 
-def parse_client_message(text: str | bytes) -> ClientMessage:
-    """Decode and validate one client text message, raising :class:`ProtocolError` with a specific code."""
+def _parse(text: str | bytes, adapter: TypeAdapter[Any], types: frozenset[str]) -> Any:
     data = _decode_object(text)
     kind = data.get("type")
     if not isinstance(kind, str):
         raise ProtocolError(ErrorCode.INVALID_MESSAGE, "message has no string 'type' field")
-    if kind not in CLIENT_TYPES:
+    if kind not in types:
         raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {kind!r}")
     version = data.get("v", PROTOCOL_VERSION)
     if version != PROTOCOL_VERSION:
@@ -309,16 +525,38 @@ def parse_client_message(text: str | bytes) -> ClientMessage:
             f"protocol version {version!r} is not supported; this server speaks {PROTOCOL_VERSION}",
         )
     try:
-        return _client_adapter.validate_python(data)
+        return adapter.validate_python(data)
     except ValidationError as exc:
         # The first element of each location is the discriminator tag; the rest names the field.
         problems = "; ".join(f"{'.'.join(map(str, e['loc'][1:])) or 'message'}: {e['msg']}" for e in exc.errors())
         raise ProtocolError(ErrorCode.INVALID_MESSAGE, f"invalid {kind!r} message: {problems}") from None
 
 
+def parse_client_message(text: str | bytes) -> ClientMessage:
+    """Decode and validate one client text message, raising :class:`ProtocolError` with a specific code."""
+    message: ClientMessage = _parse(text, _client_adapter, CLIENT_TYPES)
+    return message
+
+
+def parse_observer_message(text: str | bytes) -> ObserverClientMessage:
+    """Decode and validate one message from an observer, raising :class:`ProtocolError` with a specific code."""
+    message: ObserverClientMessage = _parse(text, _observer_client_adapter, OBSERVER_CLIENT_TYPES)
+    return message
+
+
 def parse_server_message(text: str | bytes) -> ServerMessage:
     """Decode one server message (used by Python clients and tests)."""
     return _server_adapter.validate_python(_decode_object(text))
+
+
+def parse_observer_server_message(text: str | bytes) -> ObserverServerMessage:
+    """Decode one message of the observer socket from the server (used by Python clients and tests)."""
+    return _observer_server_adapter.validate_python(_decode_object(text))
+
+
+def parse_live_event(data: dict[str, Any]) -> LiveEvent:
+    """Validate one stored or relayed event payload."""
+    return _live_event_adapter.validate_python(data)
 
 
 def encode(message: BaseModel) -> str:
@@ -327,7 +565,12 @@ def encode(message: BaseModel) -> str:
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of every message, both directions, for code generation and documentation."""
-    schema = TypeAdapter(ClientMessage | ServerMessage).json_schema(ref_template="#/$defs/{model}")
+    """The JSON Schema of every message, both directions of both sockets, for code generation and documentation.
+
+    The top level is ``anyOf`` [ClientMessage, ServerMessage, ObserverClientMessage, ObserverServerMessage],
+    in that order (``web/gen-types.mjs`` names the branches by it).
+    """
+    union = ClientMessage | ServerMessage | ObserverClientMessage | ObserverServerMessage
+    schema = TypeAdapter(union).json_schema(ref_template="#/$defs/{model}")
     schema["title"] = "VivaProtocol"
     return schema

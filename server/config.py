@@ -84,9 +84,22 @@ class Settings(BaseSettings):
     price_transcription_per_minute: float = Field(default=0.006, ge=0)
     price_speech_per_million_characters: float = Field(default=15.0, ge=0)
 
+    # Live observers and several nodes (server/bus, server/observers, server/security).
+    # Redis pub/sub carries live events and steering between nodes; unset, they stay inside this process.
+    redis_url: SecretStr | None = None
+    # Origins (comma-separated, e.g. "https://hr.example.com") whose pages may call the API; empty: same origin.
+    cors_origins: str = ""
+    # How long interview links stay valid after the interview is created.
+    candidate_link_ttl_s: float = Field(default=7 * 24 * 3600, gt=0)
+    observer_link_ttl_s: float = Field(default=30 * 24 * 3600, gt=0)
+
     @cached_property
     def sqlite_path(self) -> Path:
         return self.data_dir / "viva.sqlite3"
+
+    @cached_property
+    def allowed_origins(self) -> list[str]:
+        return [origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip()]
 
 
 def get_settings() -> Settings:

@@ -298,7 +298,7 @@ async def test_postgres_rls_on_every_table_and_no_access_for_anon() -> None:
                 "where n.nspname = $1 and c.relkind = 'r'",
                 schema,
             )
-            assert {t["relname"] for t in tables} == {"interviews", "turns", "questions", "schema_migrations"}
+            assert {t["relname"] for t in tables} == {"interviews", "turns", "questions", "events", "schema_migrations"}
             assert all(t["relrowsecurity"] for t in tables)
             for table in tables:
                 for role in ("anon", "authenticated"):

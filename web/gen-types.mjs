@@ -43,16 +43,28 @@ function normalizeObjects(node) {
   }
 }
 
-// json_schema() is the union `ClientMessage | ServerMessage`, each a discriminated union of its own.
-// Name the two branches so the client can import them; check the order so a change cannot swap them.
+// json_schema() is the union `ClientMessage | ServerMessage | ObserverClientMessage | ObserverServerMessage`,
+// each a discriminated union of its own. Name the branches so the client can import them; check each by a
+// tag only it has, so a change cannot swap them.
+const DIRECTIONS = [
+  ["ClientMessage", "hello"],
+  ["ServerMessage", "ready"],
+  ["ObserverClientMessage", "observe"],
+  ["ObserverServerMessage", "observer_ready"],
+];
+
 function nameDirections(schema) {
-  const [client, server] = schema.anyOf ?? [];
+  const branches = schema.anyOf ?? [];
   const tags = (branch) => Object.keys(branch?.discriminator?.mapping ?? {});
-  if (!tags(client).includes("hello") || !tags(server).includes("ready")) {
-    throw new Error("schema is not the expected anyOf [ClientMessage, ServerMessage] of discriminated unions");
+  if (branches.length !== DIRECTIONS.length) {
+    throw new Error(`schema has ${branches.length} top-level branches, expected ${DIRECTIONS.length}`);
   }
-  client.title = "ClientMessage";
-  server.title = "ServerMessage";
+  DIRECTIONS.forEach(([title, tag], i) => {
+    if (!tags(branches[i]).includes(tag)) {
+      throw new Error(`top-level branch ${i} should be ${title} (with message type "${tag}")`);
+    }
+    branches[i].title = title;
+  });
 }
 
 const { input, out } = parseArgs(process.argv.slice(2));

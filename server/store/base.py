@@ -29,6 +29,7 @@ class StoredTurn:
     answer_duration_ms: int
     response_gap_ms: int | None = None
     interrupted: bool = False
+    asked_by: str = "interviewer"  # "interviewer" | "observer" (an observer's question, spoken by the interviewer)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,35 @@ class InterviewPage:
     total: int
 
 
+@dataclass(frozen=True)
+class StoredEvent:
+    """One numbered live event of an interview, as observers receive it (``payload`` is a protocol LiveEvent)."""
+
+    seq: int
+    kind: str  # the payload's type
+    at: datetime
+    payload: dict[str, Any]
+
+
+LinkRole = Literal["candidate", "observer"]
+
+
+@dataclass(frozen=True)
+class TokenMatch:
+    """Which of an interview's links a token belongs to, and whether that link still opens."""
+
+    role: LinkRole
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    def status(self, now: datetime) -> Literal["valid", "expired", "revoked"]:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and now >= self.expires_at:
+            return "expired"
+        return "valid"
+
+
 class StoreError(Exception):
     """A store operation that cannot be done as asked."""
 
@@ -146,6 +176,10 @@ class InterviewClosed(StoreError):
     """The interview has already ended; nothing more can be recorded in it."""
 
 
+class EventConflict(StoreError):
+    """An event number is already taken (another session of the interview wrote it first)."""
+
+
 class Store(Protocol):
     async def open(self) -> None:
         """Connect and apply pending migrations."""
@@ -154,16 +188,51 @@ class Store(Protocol):
     async def close(self) -> None: ...
 
     async def create_interview(
-        self, setup: InterviewSetup, candidate_token_hash: str, observer_token_hash: str | None = None
+        self,
+        setup: InterviewSetup,
+        candidate_token_hash: str,
+        observer_token_hash: str | None = None,
+        *,
+        candidate_expires_at: datetime | None = None,
+        observer_expires_at: datetime | None = None,
     ) -> str:
-        """Create an interview and return its id."""
+        """Create an interview and return its id. A link without an expiry never expires."""
         ...
 
     async def get_interview(self, interview_id: str) -> InterviewRecord | None: ...
 
-    async def check_candidate_token(self, interview_id: str, token_hash: str) -> bool: ...
+    async def check_candidate_token(self, interview_id: str, token_hash: str) -> bool:
+        """True for the candidate link's token while it is neither expired nor revoked."""
+        ...
 
-    async def check_observer_token(self, interview_id: str, token_hash: str) -> bool: ...
+    async def check_observer_token(self, interview_id: str, token_hash: str) -> bool:
+        """True for the observer link's token while it is neither expired nor revoked."""
+        ...
+
+    async def match_token(self, interview_id: str, token_hash: str) -> TokenMatch | None:
+        """The link the token belongs to (expired and revoked ones too), or ``None`` for a wrong token."""
+        ...
+
+    async def revoke_token(self, interview_id: str, role: LinkRole) -> datetime:
+        """Revoke one link of the interview for good; returns when (the first revocation's time if repeated).
+
+        Raises :class:`InterviewNotFound`.
+        """
+        ...
+
+    async def append_events(self, interview_id: str, events: list[StoredEvent]) -> None:
+        """Record events in one transaction. Raises :class:`EventConflict` if one of their numbers is taken."""
+        ...
+
+    async def get_events(
+        self, interview_id: str, after_seq: int = 0, kinds: tuple[str, ...] = (), limit: int | None = None
+    ) -> list[StoredEvent]:
+        """Events numbered above ``after_seq`` in order, optionally only of some ``kinds``, at most ``limit``."""
+        ...
+
+    async def last_event_seq(self, interview_id: str) -> int:
+        """The highest event number recorded for the interview (0 when none)."""
+        ...
 
     async def mark_started(
         self, interview_id: str, interviewer_state: dict[str, Any], pending: PendingQuestion | None = None

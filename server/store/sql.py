@@ -16,14 +16,18 @@ from typing import Any, Protocol
 from server.interviewer.base import InterviewSetup
 from server.store.base import (
     FINAL_STATUSES,
+    EventConflict,
     InterviewClosed,
     InterviewNotFound,
     InterviewPage,
     InterviewRecord,
     InterviewSummary,
+    LinkRole,
     PendingQuestion,
     QuestionEvaluation,
+    StoredEvent,
     StoredTurn,
+    TokenMatch,
     TurnConflict,
 )
 from server.store.tokens import digests_match
@@ -56,7 +60,7 @@ _OPEN = "('created', 'in_progress')"
 
 _TURN_COLUMNS = (
     "interview_id, turn_index, kind, question_number, question, answer, answered_by, asked_at, "
-    "answer_started_at, answered_at, answer_duration_ms, response_gap_ms, interrupted"
+    "answer_started_at, answered_at, answer_duration_ms, response_gap_ms, interrupted, asked_by"
 )
 _QUESTION_COLUMNS = (
     "interview_id, question_number, question_text, answer, score, feedback, rubric_version, evidence, evaluated_at"
@@ -105,6 +109,7 @@ def _turn_from_row(row: Row) -> StoredTurn:
         answer_duration_ms=row["answer_duration_ms"],
         response_gap_ms=row["response_gap_ms"],
         interrupted=bool(row["interrupted"]),
+        asked_by=row["asked_by"],
     )
 
 
@@ -145,6 +150,18 @@ def _question_row(interview_id: str, e: QuestionEvaluation) -> tuple[Any, ...]:
 
 def _pending_json(pending: PendingQuestion | None) -> str | None:
     return json.dumps(pending.to_dict()) if pending is not None else None
+
+
+def _event_from_row(row: Row) -> StoredEvent:
+    return StoredEvent(
+        seq=row["seq"], kind=row["kind"], at=_required_time(row["at"]), payload=parse_json(row["payload"])
+    )
+
+
+_LINK_COLUMNS: dict[LinkRole, tuple[str, str, str]] = {
+    "candidate": ("candidate_token_hash", "candidate_token_expires_at", "candidate_token_revoked_at"),
+    "observer": ("observer_token_hash", "observer_token_expires_at", "observer_token_revoked_at"),
+}
 
 
 def _summary_from_row(row: Row) -> InterviewSummary:
@@ -189,7 +206,13 @@ class SqlStore:
         await self.driver.close()
 
     async def create_interview(
-        self, setup: InterviewSetup, candidate_token_hash: str, observer_token_hash: str | None = None
+        self,
+        setup: InterviewSetup,
+        candidate_token_hash: str,
+        observer_token_hash: str | None = None,
+        *,
+        candidate_expires_at: datetime | None = None,
+        observer_expires_at: datetime | None = None,
     ) -> str:
         interview_id = str(uuid.uuid4())
         await self.driver.transaction(
@@ -197,7 +220,8 @@ class SqlStore:
                 (
                     "insert into interviews (id, candidate_name, job_title, job_description, resume_text, "
                     "interview_type, num_questions, language, setup, status, candidate_token_hash, "
-                    "observer_token_hash, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?, ?, ?)",
+                    "observer_token_hash, created_at, candidate_token_expires_at, observer_token_expires_at) "
+                    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?, ?, ?, ?, ?)",
                     (
                         interview_id,
                         setup.candidate_name,
@@ -211,6 +235,8 @@ class SqlStore:
                         candidate_token_hash,
                         observer_token_hash,
                         utcnow(),
+                        candidate_expires_at,
+                        observer_expires_at,
                     ),
                 )
             ]
@@ -226,15 +252,68 @@ class SqlStore:
         )
         return _record_from_row(rows[0], [_turn_from_row(r) for r in turn_rows])
 
-    async def _token_hash(self, interview_id: str, column: str) -> str | None:
-        rows = await self.driver.fetch(f"select {column} from interviews where id = ?", (interview_id,))
-        return rows[0][column] if rows else None
+    async def match_token(self, interview_id: str, token_hash: str) -> TokenMatch | None:
+        columns = ", ".join(c for link in _LINK_COLUMNS.values() for c in link)
+        rows = await self.driver.fetch(f"select {columns} from interviews where id = ?", (interview_id,))
+        if not rows:
+            return None
+        found: TokenMatch | None = None
+        for role, (digest, expires, revoked) in _LINK_COLUMNS.items():
+            # Both digests are compared, in constant time, so timing tells nothing about either.
+            if digests_match(rows[0][digest], token_hash):
+                found = TokenMatch(role, parse_time(rows[0][expires]), parse_time(rows[0][revoked]))
+        return found
+
+    async def _token_valid(self, interview_id: str, token_hash: str, role: LinkRole) -> bool:
+        match = await self.match_token(interview_id, token_hash)
+        return match is not None and match.role == role and match.status(utcnow()) == "valid"
 
     async def check_candidate_token(self, interview_id: str, token_hash: str) -> bool:
-        return digests_match(await self._token_hash(interview_id, "candidate_token_hash"), token_hash)
+        return await self._token_valid(interview_id, token_hash, "candidate")
 
     async def check_observer_token(self, interview_id: str, token_hash: str) -> bool:
-        return digests_match(await self._token_hash(interview_id, "observer_token_hash"), token_hash)
+        return await self._token_valid(interview_id, token_hash, "observer")
+
+    async def revoke_token(self, interview_id: str, role: LinkRole) -> datetime:
+        column = _LINK_COLUMNS[role][2]
+        await self.driver.transaction(
+            [(f"update interviews set {column} = coalesce({column}, ?) where id = ?", (utcnow(), interview_id))]
+        )
+        rows = await self.driver.fetch(f"select {column} from interviews where id = ?", (interview_id,))
+        if not rows:
+            raise InterviewNotFound(interview_id)
+        return _required_time(rows[0][column])
+
+    async def append_events(self, interview_id: str, events: list[StoredEvent]) -> None:
+        statements: list[Statement] = [
+            (
+                "insert into events (interview_id, seq, kind, at, payload) values (?, ?, ?, ?, ?)",
+                (interview_id, e.seq, e.kind, e.at, json.dumps(e.payload)),
+            )
+            for e in events
+        ]
+        try:
+            await self.driver.transaction(statements)
+        except UniqueViolation as exc:
+            raise EventConflict(f"event numbers {events[0].seq}-{events[-1].seq} of {interview_id} are taken") from exc
+
+    async def get_events(
+        self, interview_id: str, after_seq: int = 0, kinds: tuple[str, ...] = (), limit: int | None = None
+    ) -> list[StoredEvent]:
+        sql = "select seq, kind, at, payload from events where interview_id = ? and seq > ?"
+        params: list[Any] = [interview_id, after_seq]
+        if kinds:
+            sql += f" and kind in ({', '.join('?' for _ in kinds)})"
+            params += kinds
+        sql += " order by seq"
+        if limit is not None:
+            sql += " limit ?"
+            params.append(limit)
+        return [_event_from_row(r) for r in await self.driver.fetch(sql, params)]
+
+    async def last_event_seq(self, interview_id: str) -> int:
+        rows = await self.driver.fetch("select max(seq) as last from events where interview_id = ?", (interview_id,))
+        return int(rows[0]["last"] or 0)
 
     async def _explain_no_change(self, interview_id: str) -> Exception:
         rows = await self.driver.fetch("select status from interviews where id = ?", (interview_id,))
@@ -276,7 +355,7 @@ class SqlStore:
                         (json.dumps(interviewer_state), _pending_json(pending), turn.asked_at, interview_id),
                     ),
                     (
-                        f"insert into turns ({_TURN_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+                        f"insert into turns ({_TURN_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
                         f"where exists (select 1 from interviews where id = ? and status in {_OPEN})",
                         (
                             interview_id,
@@ -292,6 +371,7 @@ class SqlStore:
                             turn.answer_duration_ms,
                             turn.response_gap_ms,
                             turn.interrupted,
+                            turn.asked_by,
                             interview_id,
                         ),
                     ),

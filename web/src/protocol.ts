@@ -1,7 +1,7 @@
 /* GENERATED from protocol/messages.py by `npm run gen-types`: do not edit by hand.
  * Regenerate with: .venv/bin/python -m protocol.schema | (cd web && npm run --silent gen-types) */
 
-export type VivaProtocol = ClientMessage | ServerMessage;
+export type VivaProtocol = ClientMessage | ServerMessage | ObserverClientMessage | ObserverServerMessage;
 export type ClientMessage = Hello | Start | TextAnswer | EndTurn | Playback | End;
 export type ServerMessage =
   | Ready
@@ -32,8 +32,16 @@ export type ErrorCode =
   | "out_of_order"
   | "message_too_large"
   | "engine_failure"
-  | "internal_error";
-export type EndReason = "completed" | "candidate_ended" | "idle_timeout" | "max_duration" | "server_shutdown";
+  | "internal_error"
+  | "not_live"
+  | "live_unavailable";
+export type EndReason =
+  "completed" | "candidate_ended" | "idle_timeout" | "max_duration" | "server_shutdown" | "observer_ended";
+export type ObserverClientMessage = Observe | AskQuestion | SkipTopic | AddNote | EndInterview;
+export type ObserverServerMessage =
+  ObserverReady | History | ObserverEvent | LiveStatusChanged | SteeringRefused | ErrorMessage;
+export type LiveStatus = "live" | "degraded";
+export type SteeringAction = "ask_question" | "skip_topic" | "end_interview";
 
 /**
  * First message after the socket opens: who is talking and in what audio format.
@@ -272,6 +280,241 @@ export interface Ended {
   reason: EndReason;
   summary: TurnRecord[];
   type: "ended";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * First message of an observer: start watching after event ``after_seq`` (0: from the beginning).
+ */
+export interface Observe {
+  after_seq: number;
+  /**
+   * Shown with this observer's steering and notes.
+   */
+  name: string;
+  type: "observe";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * Have the interviewer ask this question next, in its own voice, at the next turn boundary.
+ */
+export interface AskQuestion {
+  /**
+   * Echoed in the resulting event or refusal.
+   */
+  request_id: string;
+  text: string;
+  type: "ask_question";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * Move on to the next planned question after the current answer.
+ */
+export interface SkipTopic {
+  /**
+   * Echoed in the resulting event or refusal.
+   */
+  request_id: string;
+  type: "skip_topic";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * A private note for the report.
+ */
+export interface AddNote {
+  /**
+   * Echoed in the resulting event or refusal.
+   */
+  request_id: string;
+  text: string;
+  type: "add_note";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * End the interview now (the answer in progress is still saved).
+ */
+export interface EndInterview {
+  /**
+   * Echoed in the resulting event or refusal.
+   */
+  request_id: string;
+  type: "end_interview";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * Answer to ``observe``: the interview being watched. The ``history`` message follows.
+ */
+export interface ObserverReady {
+  candidate_name: string;
+  interview_id: string;
+  interview_type: string;
+  job_title: string;
+  live: LiveStatus;
+  num_questions: number;
+  /**
+   * created, in_progress, completed or ended.
+   */
+  status: string;
+  type: "observer_ready";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * Every event after the requested ``after_seq`` up to ``last_seq``; live events continue from there.
+ */
+export interface History {
+  events: ObserverEvent[];
+  last_seq: number;
+  type: "history";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * One event of the interview, numbered: ``seq`` is 1, 2, 3... per interview, without gaps.
+ */
+export interface ObserverEvent {
+  /**
+   * When the session recorded it, ISO 8601 with offset.
+   */
+  at: string;
+  event:
+    | StateChanged
+    | SpeechActivity
+    | PartialTranscript
+    | FinalTranscript
+    | UtteranceStart
+    | UtteranceText
+    | UtteranceEnd
+    | Interrupted
+    | Ended
+    | CandidateConnection
+    | ScoreLanded
+    | SteeringApplied
+    | NoteAdded;
+  seq: number;
+  type: "event";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * The candidate's page connected to, or left, the live session (observer-only event).
+ */
+export interface CandidateConnection {
+  connected: boolean;
+  type: "candidate_connection";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * An answer was scored, beside the conversation (observer-only event). A later score of the same
+ * question (after its follow-ups) replaces this one.
+ */
+export interface ScoreLanded {
+  answer: string;
+  engine: string;
+  /**
+   * Criterion id to the candidate's words quoted for it.
+   */
+  evidence: {
+    [k: string]: string[];
+  };
+  improvement: string;
+  overall: number;
+  question: string;
+  question_number: number;
+  rubric: string;
+  /**
+   * Criterion id to 0-10 score.
+   */
+  scores: {
+    [k: string]: number;
+  };
+  strength: string;
+  type: "score";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * An observer's steering action, as the session took it (observer-only event).
+ *
+ * ``queued`` means it waits for the next turn boundary (a question, a skip); ``done`` that it happened (the
+ * question is being spoken, the interviewer moved on, the interview is ending).
+ */
+export interface SteeringApplied {
+  action: SteeringAction;
+  /**
+   * The observer's display name, as they gave it (untrusted text).
+   */
+  by: string;
+  request_id: string;
+  status: "queued" | "done";
+  text: string;
+  type: "steering";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * A private note of an observer, kept for the report; never sent to the candidate (observer-only event).
+ */
+export interface NoteAdded {
+  by: string;
+  request_id: string;
+  text: string;
+  type: "note";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * The live link between the servers was lost (events then arrive late, read from the database) or is back.
+ */
+export interface LiveStatusChanged {
+  message: string;
+  status: LiveStatus;
+  type: "live_status";
+  /**
+   * Protocol version of the sender.
+   */
+  v: number;
+}
+/**
+ * A steering action or note could not be delivered; nothing was changed.
+ */
+export interface SteeringRefused {
+  code: ErrorCode;
+  message: string;
+  request_id: string;
+  type: "steering_refused";
   /**
    * Protocol version of the sender.
    */
