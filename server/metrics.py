@@ -44,6 +44,9 @@ class Metrics:
             registry=self.registry,
         )
         self.engine_errors = Counter("viva_engine_errors", "Failed engine calls", ["engine"], registry=self.registry)
+        self.audio_frames_received = Counter(
+            "viva_audio_frames_received", "Upstream binary frames received by live sessions", registry=self.registry
+        )
         self.barge_ins = Counter(
             "viva_barge_ins", "Speech over the interviewer, by outcome", ["outcome"], registry=self.registry
         )

@@ -279,6 +279,7 @@ class LiveSession:
                 self.end(m.EndReason.CANDIDATE_ENDED, "You ended the interview.")
 
     async def on_audio(self, data: bytes) -> None:
+        METRICS.audio_frames_received.inc()
         try:
             frame = check_input_frame(data)
         except AudioFrameError as exc:
