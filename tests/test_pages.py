@@ -1,0 +1,331 @@
+"""The interviewer's pages in headless Chromium against a real server: the report of an interview held over
+the REST API in text, and the interview history.
+
+Every page is served here under a strict Content-Security-Policy (no inline script or style), so a page that
+needs either fails. Untrusted text (answers, names) must show literally and never become markup.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, Route
+
+from tests.api_support import START, STRONG_ANSWER
+from tests.browser_helpers import RecordedPage, artifacts_on_failure, chromium
+from tests.conftest import ServerProcess
+
+pytestmark = pytest.mark.browser
+
+CSP = "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'"
+MARKUP = "<img src=x onerror=alert(1)>"
+XSS_ANSWER = f"{STRONG_ANSWER} {MARKUP}"
+ADMIN_TOKEN = "admin-secret-for-the-pages-test"
+
+
+class TextInterview:
+    """An interview held over the REST API in text, as a candidate without a microphone would."""
+
+    def __init__(self, base_url: str, **setup: Any) -> None:
+        self.base_url = base_url
+        response = httpx.post(f"{base_url}/api/v1/interview/start", json={**START, **setup}, timeout=30)
+        assert response.status_code == 201, response.text
+        self.started: dict[str, Any] = response.json()
+        self.id: str = self.started["interview_id"]
+        self.observer_token: str = self.started["observer_token"]
+
+    def _post(self, path: str, **body: Any) -> dict[str, Any]:
+        ids = {"interview_id": self.id, "candidate_token": self.started["candidate_token"]}
+        response = httpx.post(f"{self.base_url}/api/v1/interview/{path}", json={**ids, **body}, timeout=60)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    def answer(self, text: str) -> bool:
+        """Answer the current question; True once the interview is complete."""
+        question = self._post("question")
+        assert not question["complete"], "the interview is already over"
+        return bool(self._post("answer", answer=text, turn_index=question["turn_index"])["complete"])
+
+    def finish(self, text: str = STRONG_ANSWER) -> None:
+        for _ in range(12):
+            if self.answer(text):
+                return
+        raise AssertionError("the interview did not complete after 12 answers")
+
+    def results(self, **params: str) -> httpx.Response:
+        response = httpx.get(
+            f"{self.base_url}/api/v1/interview/results/{self.id}",
+            params=params,
+            headers={"Authorization": f"Bearer {self.observer_token}"},
+            timeout=60,
+        )
+        assert response.status_code == 200, response.text
+        return response
+
+
+def unique(prefix: str) -> str:
+    """A job title no other test on the shared server uses, so filters find exactly this test's interviews."""
+    return f"{prefix} {uuid.uuid4().hex[:8]}"
+
+
+def open_page(browser: Browser) -> tuple[RecordedPage, list[str]]:
+    """A page that gets every response with the strict CSP, and records any dialog (there must be none)."""
+    recorded = RecordedPage.open(browser)
+    dialogs: list[str] = []
+
+    def dismiss(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def with_csp(route: Route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+
+    recorded.page.on("dialog", dismiss)
+    recorded.page.route("**/*", with_csp)
+    return recorded, dialogs
+
+
+def assert_clean(recorded: RecordedPage, dialogs: list[str]) -> None:
+    assert dialogs == [], f"a dialog opened: {dialogs}"
+    problems = [line for line in recorded.console if "[pageerror]" in line or "Content Security Policy" in line]
+    assert problems == [], problems
+
+
+def wait_for_report(page: Page) -> None:
+    page.locator("#report").wait_for(state="visible", timeout=30_000)
+
+
+def texts(page: Page, selector: str) -> list[str]:
+    return [text.strip() for text in page.locator(selector).all_inner_texts()]
+
+
+@pytest.fixture(scope="module")
+def secured_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server with VIVA_ADMIN_TOKEN set: results need the observer or admin token, the history the admin's."""
+    server = ServerProcess(tmp_path_factory.mktemp("secured-server"), env={"VIVA_ADMIN_TOKEN": ADMIN_TOKEN})
+    server.start()
+    yield server.url
+    server.stop()
+
+
+def test_report_of_a_running_then_completed_interview(live_server: str, tmp_path: Path) -> None:
+    interview = TextInterview(live_server, job_title=unique("Report Engineer"))
+    assert not interview.answer(XSS_ANSWER)
+
+    with chromium() as browser:
+        recorded, dialogs = open_page(browser)
+        page = recorded.page
+        with artifacts_on_failure(recorded, "test_report_of_a_running_then_completed_interview"):
+            page.goto(live_server + interview.started["observer_url"])
+            wait_for_report(page)
+
+            # Partial results while the interview runs: what was answered, with a note saying so.
+            partial = interview.results().json()
+            assert len(partial["questions"]) == 1
+            assert page.locator("#progress-note").is_visible()
+            assert "still in progress" in page.inner_text("#progress-note")
+            assert page.inner_text("#overall-score") == f"{partial['final_score']:.1f}"
+            assert page.locator("#questions-chart rect.bar").count() == 1
+
+            # The answer holding markup shows literally, and nothing in it ran or loaded.
+            card = page.locator('.question-card[data-question="1"]')
+            answer = card.locator(".answer").inner_text()
+            assert answer == partial["questions"][0]["answer"]
+            assert MARKUP in answer
+            assert page.locator("#report img").count() == 0
+
+            # Finish the interview; Refresh shows the complete results.
+            interview.finish()
+            page.click("#refresh")
+            page.locator("#progress-note").wait_for(state="hidden", timeout=30_000)
+            results = interview.results().json()
+            report = results["report"]
+            assert results["complete"] and len(results["questions"]) >= 2
+
+            assert page.inner_text("#overall-score") == f"{results['final_score']:.1f}"
+            assert page.inner_text("#recommendation") == report["recommendation"]["label"]
+            assert texts(page, "#reasons li") == report["recommendation"]["reasons"]
+
+            # One bar per criterion and per scored question, each as long as its score.
+            criteria_bars = page.locator("#criteria-chart svg rect.bar")
+            assert criteria_bars.count() == len(report["criteria"]) == 5
+            assert page.locator("#questions-chart svg rect.bar").count() == len(report["questions"])
+            widths = [float(criteria_bars.nth(i).get_attribute("width") or "nan") for i in range(5)]
+            scores = [c["score"] for c in report["criteria"]]
+            full = max(w / s for w, s in zip(widths, scores, strict=True) if s)
+            assert widths == pytest.approx([s * full for s in scores], abs=0.01)
+
+            # Each question's card: its text, the answer, its score, and the quoted evidence highlighted.
+            for question in results["questions"]:
+                card = page.locator(f'.question-card[data-question="{question["question_number"]}"]')
+                assert card.locator(".question-text").inner_text() == question["question_text"]
+                assert card.locator(".answer").inner_text() == question["answer"]
+                assert card.locator(".question-score").inner_text() == f"{question['score']:.1f} / 10"
+                marks = texts(card, ".answer mark.evidence")
+                quotes = {q for quotes in question["evidence"].values() for q in quotes}
+                assert quotes, "the builtin scorer quotes the answer"
+                assert all(any(quote in mark for mark in marks) for quote in quotes), (quotes, marks)
+                strength = next(q for q in report["questions"] if q["question_number"] == question["question_number"])
+                assert strength["strength"]["text"] in card.locator(".judgement.strength").inner_text()
+
+            # Conversation metrics, usage and cost, and the whole transcript.
+            assert "Candidate 0%" in page.inner_text("#talk-time")  # typed answers take no talk time
+            assert page.inner_text("#words-per-minute") == "No spoken answers"
+            assert page.inner_text("#estimated-cost") == f"${report['estimated_cost_usd']:.4f}"
+            assert page.locator("#transcript li.entry").count() == 2 * len(report["transcript"])
+            assert MARKUP in page.inner_text("#transcript")
+
+            # Downloads: the JSON shown, and the server's Markdown report.
+            with page.expect_download() as download:
+                page.click("#download-markdown")
+            markdown = Path(download.value.path()).read_text()
+            assert markdown == interview.results(format="markdown").text
+            assert markdown.startswith("# Interview report: Ada Lovelace")
+            with page.expect_download() as download:
+                page.click("#download-json")
+            assert download.value.suggested_filename == f"viva-interview-{interview.id}.json"
+            saved = json.loads(Path(download.value.path()).read_text())
+            assert saved["interview_id"] == interview.id and saved["final_score"] == results["final_score"]
+            assert page.locator("#report img").count() == 0
+            assert_clean(recorded, dialogs)
+
+
+def test_report_of_an_interview_not_started_yet(live_server: str) -> None:
+    interview = TextInterview(live_server, job_title=unique("Empty Engineer"))
+    with chromium() as browser:
+        recorded, dialogs = open_page(browser)
+        page = recorded.page
+        with artifacts_on_failure(recorded, "test_report_of_an_interview_not_started_yet"):
+            page.goto(live_server + interview.started["observer_url"])
+            wait_for_report(page)
+            assert "not started yet" in page.inner_text("#progress-note")
+            assert page.inner_text("#overall-score") == "—"
+            assert page.inner_text("#recommendation") == "Not enough to judge"
+            assert page.locator("#charts-empty").is_visible()
+            assert page.locator("rect.bar").count() == 0
+            assert page.locator("#questions-empty").is_visible()
+            assert page.locator("#transcript-empty").is_visible()
+
+            page.goto(f"{live_server}/report.html?id=no-such-interview")
+            page.locator("#load-error").wait_for(state="visible", timeout=15_000)
+            assert "There is no interview with id 'no-such-interview'." in page.inner_text("#load-error-text")
+            assert page.locator("#token-form").is_hidden(), "another token cannot help"
+            assert_clean(recorded, dialogs)
+
+
+def test_history_lists_filters_pages_and_links_to_reports(live_server: str) -> None:
+    title = unique("History Engineer")
+    held = TextInterview(live_server, job_title=title, candidate_name=f"Grace {MARKUP}")
+    held.finish()
+    score = held.results().json()["final_score"]
+    # 21 more of another title: one more than a page.
+    pager_title = unique("Pager Engineer")
+    for number in range(21):
+        TextInterview(live_server, job_title=pager_title, candidate_name=f"Candidate {number}")
+
+    with chromium() as browser:
+        recorded, dialogs = open_page(browser)
+        page = recorded.page
+        with artifacts_on_failure(recorded, "test_history_lists_filters_pages_and_links_to_reports"):
+            page.goto(f"{live_server}/history.html")
+            page.locator("#history-table").wait_for(state="visible", timeout=15_000)
+            assert page.locator("#history-rows tr").count() == 20
+            assert page.locator("#next-page").is_enabled()
+
+            # Filtering by a part of the job title, in any case, finds the one interview.
+            page.fill("#filter-job-title", title.split()[-1].upper())
+            page.click("#filters button[type=submit]")
+            row = page.locator(f'#history-rows tr[data-interview-id="{held.id}"]')
+            row.wait_for(timeout=15_000)
+            assert page.locator("#history-rows tr").count() == 1
+            cells = [cell.strip() for cell in row.locator("td").all_inner_texts()]
+            assert cells[0] == f"Grace {MARKUP}"
+            assert cells[1:4] == [title, "Technical", "Completed"]
+            assert cells[4] != "—" and cells[5] != "—"
+            assert cells[7] == f"{score:.1f}"
+            assert page.inner_text("#page-info") == "1–1 of 1"
+            assert "job_title=" in page.url, "the filter is kept in the page's URL"
+
+            # Status filter: the completed interview is not among the ones not started.
+            page.select_option("#filter-status", "created")
+            page.locator("#history-status").get_by_text("No interview matches these filters.").wait_for()
+            assert page.locator("#history-table").is_hidden()
+
+            # Pages: 21 interviews of the pager title, 20 then 1.
+            page.select_option("#filter-status", "")
+            page.fill("#filter-job-title", pager_title)
+            page.click("#filters button[type=submit]")
+            page.get_by_text("1–20 of 21").wait_for(timeout=15_000)
+            assert texts(page, "#history-rows tr td:first-child")[0] == "Candidate 20", "newest first"
+            page.click("#next-page")
+            page.get_by_text("21–21 of 21").wait_for(timeout=15_000)
+            assert texts(page, "#history-rows tr td:first-child") == ["Candidate 0"]
+            assert page.locator("#next-page").is_disabled()
+            page.click("#previous-page")
+            page.get_by_text("1–20 of 21").wait_for(timeout=15_000)
+
+            # A row opens its report (no token needed: this server sets no admin token).
+            page.fill("#filter-job-title", title)
+            page.click("#filters button[type=submit]")
+            page.click(f'#history-rows tr[data-interview-id="{held.id}"] a')
+            page.wait_for_url(f"**/report.html?id={held.id}", timeout=15_000)
+            wait_for_report(page)
+            assert page.inner_text("#overall-score") == f"{score:.1f}"
+            assert page.locator("img").count() == 0
+            assert_clean(recorded, dialogs)
+
+
+def test_tokens_on_a_server_with_an_admin_token(secured_server: str) -> None:
+    interview = TextInterview(secured_server, job_title=unique("Secured Engineer"))
+    interview.finish()
+    report_url = f"{secured_server}/report.html?id={interview.id}"
+
+    with chromium() as browser:
+        recorded, dialogs = open_page(browser)
+        page = recorded.page
+        with artifacts_on_failure(recorded, "test_tokens_on_a_server_with_an_admin_token"):
+            # A wrong token: the server's reason, and a field for another token.
+            page.goto(f"{report_url}&token=not-the-token")
+            page.locator("#load-error").wait_for(state="visible", timeout=15_000)
+            assert page.inner_text("#load-error-text") == "The token does not give access to this interview."
+            assert page.locator("#report").is_hidden()
+            page.fill("#token-input", interview.observer_token)
+            page.click("#token-form button[type=submit]")
+            wait_for_report(page)
+            assert page.locator("#load-error").is_hidden()
+            assert page.locator("#questions-chart rect.bar").count() >= 2
+
+            # Another interview's observer token does not open this one; no token at all is asked for.
+            other = TextInterview(secured_server, job_title=unique("Other Engineer"))
+            page.goto(f"{report_url}&token={other.observer_token}")
+            page.locator("#load-error").wait_for(state="visible", timeout=15_000)
+            assert page.inner_text("#load-error-text") == "The token does not give access to this interview."
+            page.goto(report_url)
+            page.locator("#token-form").wait_for(state="visible", timeout=15_000)
+            assert "observer token" in page.inner_text("#load-error-text")
+
+            # The history needs the admin token; a wrong one is refused, the right one is remembered and opens
+            # the reports it links to.
+            page.goto(f"{secured_server}/history.html")
+            page.locator("#token-form").wait_for(state="visible", timeout=15_000)
+            assert "admin token" in page.inner_text("#history-error-text")
+            page.fill("#token-input", "wrong")
+            page.click("#token-form button[type=submit]")
+            page.get_by_text("The admin token is not valid.").wait_for(timeout=15_000)
+            page.fill("#token-input", ADMIN_TOKEN)
+            page.click("#token-form button[type=submit]")
+            row = page.locator(f'#history-rows tr[data-interview-id="{interview.id}"]')
+            row.wait_for(timeout=15_000)
+            assert page.locator("#history-error").is_hidden()
+            row.locator("a").click()
+            page.wait_for_url(f"**/report.html?id={interview.id}", timeout=15_000)
+            wait_for_report(page)
+            assert page.inner_text("#overall-score") == f"{interview.results().json()['final_score']:.1f}"
+            assert_clean(recorded, dialogs)
