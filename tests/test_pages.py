@@ -176,7 +176,7 @@ def test_report_of_a_running_then_completed_interview(live_server: str, tmp_path
                 assert strength["strength"]["text"] in card.locator(".judgement.strength").inner_text()
 
             # Conversation metrics, usage and cost, and the whole transcript.
-            assert "Candidate 0%" in page.inner_text("#talk-time")  # typed answers take no talk time
+            assert "Candidate's share 0%" in page.inner_text("#talk-time")  # typed answers take no talk time
             assert page.inner_text("#words-per-minute") == "No spoken answers"
             assert page.inner_text("#estimated-cost") == f"${report['estimated_cost_usd']:.4f}"
             assert page.locator("#transcript li.entry").count() == 2 * len(report["transcript"])

@@ -217,8 +217,8 @@ function renderMetrics(report: Report): void {
     ui.metrics,
     "Talk time",
     talk,
-    ` Candidate ${format.percent(m.talk_time_ratio)}: candidate ${format.seconds(m.candidate_speaking_s)}, ` +
-      `interviewer ${format.seconds(m.interviewer_speaking_s)}${m.interviewer_speech_estimated ? " (estimated)" : ""}`,
+    ` Candidate's share ${format.percent(m.talk_time_ratio)} (candidate ${format.seconds(m.candidate_speaking_s)}, ` +
+      `interviewer ${format.seconds(m.interviewer_speaking_s)}${m.interviewer_speech_estimated ? ", estimated" : ""})`,
   ).id = "talk-time";
   addDefinition(
     ui.metrics,
