@@ -435,11 +435,13 @@ class ObserverReady(_Message):
 
 
 class History(_Message):
-    """Every event after the requested ``after_seq`` up to ``last_seq``; live events continue from there."""
+    """The events after the requested ``after_seq``, up to ``last_seq``, in parts of at most 500; live events
+    continue after the part marked ``complete``."""
 
     type: Literal["history"] = "history"
     events: list[ObserverEvent]
     last_seq: int = Field(ge=0)
+    complete: bool = Field(default=True, description="False when another part of the history follows.")
 
 
 class LiveStatusChanged(_Message):

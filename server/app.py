@@ -11,12 +11,14 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from server import api
+from server.bus import create_bus
 from server.config import Settings
 from server.engines import create_engines
 from server.errors import EXCEPTION_HANDLERS
 from server.interviewer import create_interviewer_factory
 from server.metrics import routes as metrics_routes
-from server.routes import health, live
+from server.routes import health, live, observe
+from server.security import middleware
 from server.services import Services
 from server.store import create_store
 
@@ -24,10 +26,12 @@ WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 
 
 async def build_services(settings: Settings) -> Services:
-    """Load the engines and open the store: once per process, shared by every session."""
+    """Load the engines, open the store and connect the bus: once per process, shared by every session."""
     stt, tts, vad = create_engines(settings)
     store = create_store(settings)
     await store.open()
+    bus = create_bus(settings)
+    await bus.start()
     return Services(
         settings=settings,
         store=store,
@@ -35,6 +39,7 @@ async def build_services(settings: Settings) -> Services:
         tts=tts,
         vad=vad,
         interviewers=create_interviewer_factory(settings),
+        bus=bus,
     )
 
 
@@ -51,9 +56,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             yield
         finally:
             if owned:
+                await app.state.services.bus.close()
                 await app.state.services.store.close()
 
-    routes: list[BaseRoute] = [*health.routes, *metrics_routes, *live.routes, *api.routes]
+    routes: list[BaseRoute] = [*health.routes, *metrics_routes, *live.routes, *observe.routes, *api.routes]
     if WEB_DIST.is_dir():
         routes.append(Mount("/", app=StaticFiles(directory=WEB_DIST, html=True), name="web"))
-    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)
+    return Starlette(
+        routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS, middleware=middleware(settings)
+    )

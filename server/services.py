@@ -1,12 +1,13 @@
-"""The long-lived parts one server process shares between all sessions: engines and the store.
+"""The long-lived parts one server process shares between all sessions: engines, the store and the event bus.
 
 Built once at start-up (models load once per process) and reached from routes as ``request.app.state.services``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from server.bus import EventBus, InProcessBus
 from server.config import Settings
 from server.engines.base import SpeechToText, TextToSpeech, VoiceActivity
 from server.interviewer.base import InterviewerFactory
@@ -21,3 +22,5 @@ class Services:
     tts: TextToSpeech
     vad: VoiceActivity
     interviewers: InterviewerFactory
+    #: Live events and steering between sessions and observers (across nodes with Redis).
+    bus: EventBus = field(default_factory=InProcessBus)

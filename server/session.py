@@ -28,6 +28,8 @@ from server.engines.base import EngineError
 from server.interviewer import AnswerEvaluation, BackgroundEvaluations, create_evaluator, question_from_snapshot
 from server.interviewer.base import Answer, Interviewer, Reply, single
 from server.metrics import METRICS
+from server.observers.journal import EventJournal
+from server.observers.scores import score_event
 from server.outbox import Outbox
 from server.sentences import SentenceSplitter
 from server.services import Services
@@ -237,10 +239,14 @@ class LiveSession:
         self._asked_kind = last.kind if last else m.UtteranceKind.GREETING.value
         self._asked_number = last.question_number if last else 0
         self._asked_interrupted = False
+        self._asked_by = "interviewer"
+        #: Every event observers see, numbered, stored and published (server/observers).
+        self.journal = EventJournal(services.store, services.bus, record.id)
 
     # ------------------------------------------------------------------ sending
 
     async def send(self, message: BaseModel) -> None:
+        self.journal.observe(message)
         await self.outbox.put_control(m.encode(message))
 
     async def set_state(self, state: m.SessionState) -> None:
@@ -567,6 +573,7 @@ class LiveSession:
             answered_at=now,
             answer_duration_ms=duration_ms,
             interrupted=self._asked_interrupted,
+            asked_by=self._asked_by,
         )
         snapshot = self.interviewer.snapshot()
         try:
@@ -593,7 +600,11 @@ class LiveSession:
         if not is_prompt:
             self._asked_kind, self._asked_number = reply.kind.value, reply.question_number
             self._asked_interrupted = False
+            self._asked_by = reply.asked_by
             self._question_asked_at = datetime.now(UTC)
+        if reply.observer_action is not None:
+            action = m.SteeringAction(reply.observer_action)
+            self.journal.record(m.SteeringApplied(action=action, status="done"))
         await self.send(
             m.UtteranceStart(utterance_id=speech.utterance_id, kind=reply.kind, question_number=reply.question_number)
         )
@@ -715,6 +726,7 @@ class LiveSession:
     async def _on_evaluation(self, evaluation: AnswerEvaluation) -> None:
         row = evaluation_row(evaluation, evaluation.answer, datetime.now(UTC))
         await self.services.store.save_question_evaluation(self.record.id, row)
+        self.journal.record(score_event(evaluation))
 
     def _observe_turn(self, timing: TurnTiming) -> None:
         self.timings.append(timing)
@@ -743,6 +755,11 @@ class LiveSession:
         if self._end_reason is None:
             self._end_reason = SessionEnded(reason, message)
             self._ended.set()
+
+    @property
+    def ending(self) -> bool:
+        """The interview is ending (an end was asked for), even if the session has not closed yet."""
+        return self._end_reason is not None
 
     async def watchdog(self) -> None:
         """End the session when the candidate is idle too long or the interview runs over its length."""

@@ -278,7 +278,7 @@ async def test_candidate_token_is_required(client: httpx.AsyncClient) -> None:
     observer = await client.post(
         url, json={"interview_id": started["interview_id"], "candidate_token": started["observer_token"]}
     )
-    assert error_of(observer) == (403, "invalid_token")
+    assert error_of(observer) == (403, "wrong_link")  # the observer's link cannot answer
     bearer = await client.post(
         url,
         json={"interview_id": started["interview_id"]},
@@ -332,8 +332,14 @@ async def test_admin_token_guards_recruiter_routes(services: Services) -> None:
         assert error_of(await client.get(interview)) == (401, "token_required")
         assert (await client.get(interview, params={"token": started["observer_token"]})).status_code == 200
         assert (await client.get(interview, headers={"Authorization": "Bearer s3cret-admin"})).status_code == 200
-        for token in (started["candidate_token"], other["observer_token"]):
-            assert error_of(await client.get(interview, params={"token": token})) == (403, "invalid_token")
+        assert error_of(await client.get(interview, params={"token": other["observer_token"]})) == (
+            403,
+            "invalid_token",
+        )
+        assert error_of(await client.get(interview, params={"token": started["candidate_token"]})) == (
+            403,
+            "wrong_link",  # the candidate's link cannot watch
+        )
 
 
 async def test_unknown_interview(client: httpx.AsyncClient) -> None:

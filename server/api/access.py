@@ -1,19 +1,18 @@
 """Who may do what: the candidate's token for answering, the observer's or the admin's for reading results.
 
 Tokens arrive as ``Authorization: Bearer <token>`` (or, for links opened in a browser, ``?token=``; for the
-candidate also in the JSON body). Only their SHA-256 digests are stored and compared.
+candidate also in the JSON body). Only their SHA-256 digests are stored and compared; links expire and can be
+revoked (:mod:`server.links` says which refusal applies).
 """
 
 from __future__ import annotations
 
-import hmac
-
 from starlette.requests import Request
 
 from server.errors import ApiError
+from server.links import LinkRefused, check_link, is_admin
 from server.services import Services
-from server.store.base import InterviewRecord
-from server.store.tokens import hash_token
+from server.store.base import InterviewRecord, LinkRole
 
 
 def offered_token(request: Request, body_token: str | None = None) -> str | None:
@@ -24,11 +23,6 @@ def offered_token(request: Request, body_token: str | None = None) -> str | None
     return body_token or request.query_params.get("token") or None
 
 
-def _is_admin(services: Services, token: str | None) -> bool:
-    admin = services.settings.admin_token
-    return admin is not None and token is not None and hmac.compare_digest(admin.get_secret_value(), token)
-
-
 async def load_interview(services: Services, interview_id: str) -> InterviewRecord:
     record = await services.store.get_interview(interview_id)
     if record is None:
@@ -36,12 +30,18 @@ async def load_interview(services: Services, interview_id: str) -> InterviewReco
     return record
 
 
+async def _require_link(services: Services, interview_id: str, token: str | None, role: LinkRole) -> None:
+    try:
+        await check_link(services, interview_id, token, role)
+    except LinkRefused as refused:
+        raise ApiError(refused.status, refused.code, refused.message) from None
+
+
 async def require_candidate(request: Request, services: Services, interview_id: str, body_token: str | None) -> None:
     token = offered_token(request, body_token)
     if token is None:
         raise ApiError(401, "token_required", "Send the candidate token (candidate_token, or a Bearer token).")
-    if not await services.store.check_candidate_token(interview_id, hash_token(token)):
-        raise ApiError(403, "invalid_token", "The candidate token does not match this interview.")
+    await _require_link(services, interview_id, token, "candidate")
 
 
 def require_admin(request: Request, services: Services) -> None:
@@ -51,16 +51,17 @@ def require_admin(request: Request, services: Services) -> None:
     token = offered_token(request)
     if token is None:
         raise ApiError(401, "token_required", "This server requires the admin token as a Bearer token.")
-    if not _is_admin(services, token):
+    if not is_admin(services, token):
         raise ApiError(403, "invalid_token", "The admin token is not valid.")
 
 
 async def require_observer(request: Request, services: Services, interview_id: str) -> None:
-    """One interview's results: its observer token, or the admin token; open when no admin token is set."""
-    if services.settings.admin_token is None:
-        return
+    """One interview's results: its observer token, or the admin token. Without an admin token set, a request
+    that offers no token is let through; one that offers a wrong, expired or revoked token never is."""
     token = offered_token(request)
     if token is None:
+        if services.settings.admin_token is None:
+            return
         raise ApiError(401, "token_required", "Send the observer token of this interview, or the admin token.")
-    if not (_is_admin(services, token) or await services.store.check_observer_token(interview_id, hash_token(token))):
-        raise ApiError(403, "invalid_token", "The token does not give access to this interview.")
+    if not is_admin(services, token):
+        await _require_link(services, interview_id, token, "observer")

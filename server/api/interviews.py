@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
@@ -27,11 +28,14 @@ from server.api.schemas import (
     QuestionScore,
     ResultsQuery,
     ResultsResponse,
+    RevokeRequest,
+    RevokeResponse,
     StartRequest,
     StartResponse,
 )
 from server.api.spec import Operation
 from server.errors import ApiError
+from server.observers.steering import link_revoked
 from server.services import Services
 from server.store.base import FINAL_STATUSES, InterviewStatus
 from server.store.tokens import hash_token, new_token
@@ -49,15 +53,27 @@ async def start_interview(request: Request) -> JSONResponse:
     body = await read_json(request, StartRequest)
     setup = body.to_setup(services.settings.default_num_questions)
     candidate_token, observer_token = new_token(), new_token()
-    interview_id = await services.store.create_interview(setup, hash_token(candidate_token), hash_token(observer_token))
+    now = datetime.now(UTC)
+    candidate_expires_at = now + timedelta(seconds=services.settings.candidate_link_ttl_s)
+    observer_expires_at = now + timedelta(seconds=services.settings.observer_link_ttl_s)
+    interview_id = await services.store.create_interview(
+        setup,
+        hash_token(candidate_token),
+        hash_token(observer_token),
+        candidate_expires_at=candidate_expires_at,
+        observer_expires_at=observer_expires_at,
+    )
     response = StartResponse(
         interview_id=interview_id,
         candidate_token=candidate_token,
         candidate_url=f"/interview.html?id={interview_id}&token={candidate_token}",
         observer_token=observer_token,
         observer_url=f"/report.html?id={interview_id}&token={observer_token}",
+        observer_room_url=f"/observer.html?id={interview_id}&token={observer_token}",
+        candidate_link_expires_at=candidate_expires_at,
+        observer_link_expires_at=observer_expires_at,
     )
-    return JSONResponse(response.model_dump(), status_code=201)
+    return JSONResponse(response.model_dump(mode="json"), status_code=201)
 
 
 async def next_question(request: Request) -> JSONResponse:
@@ -178,6 +194,19 @@ async def get_interview(request: Request) -> JSONResponse:
     return JSONResponse(InterviewDetail.of(record).model_dump(mode="json"))
 
 
+async def revoke_link(request: Request) -> JSONResponse:
+    """Revoke a link for good; live connections holding it are closed (the candidate's, the observers')."""
+    services = _services(request)
+    interview_id = request.path_params["interview_id"]
+    body = await read_json(request, RevokeRequest)
+    await require_observer(request, services, interview_id)
+    await load_interview(services, interview_id)
+    revoked_at = await services.store.revoke_token(interview_id, body.link)
+    await link_revoked(services.bus, interview_id, body.link)
+    response = RevokeResponse(interview_id=interview_id, link=body.link, revoked_at=revoked_at)
+    return JSONResponse(response.model_dump(mode="json"))
+
+
 routes = [
     Route("/api/v1/interview/start", start_interview, methods=["POST"]),
     Route("/api/v1/interview/question", next_question, methods=["POST"]),
@@ -186,6 +215,7 @@ routes = [
     Route("/api/v1/interview/save/{interview_id}", save_results, methods=["POST"]),
     Route("/api/v1/interviews", list_interviews, methods=["GET"]),
     Route("/api/v1/interviews/{interview_id}", get_interview, methods=["GET"]),
+    Route("/api/v1/interviews/{interview_id}/revoke", revoke_link, methods=["POST"]),
 ]
 
 operations = [
@@ -193,8 +223,10 @@ operations = [
         "POST",
         "/api/v1/interview/start",
         "Create an interview",
-        "Returns the interview's id and two links: the candidate's (live interview page) and the observer's "
-        "(report). Their tokens are shown only here; the server keeps only their SHA-256 digests.",
+        "Returns the interview's id and its links: the candidate's (live interview page) and the observer's (the "
+        "report, and the live room to watch and steer). Their tokens are shown only here; the server keeps only "
+        "their SHA-256 digests. Links expire (`VIVA_CANDIDATE_LINK_TTL_S`, `VIVA_OBSERVER_LINK_TTL_S`) and can "
+        "be revoked.",
         body=StartRequest,
         response=StartResponse,
         status=201,
@@ -262,6 +294,17 @@ operations = [
         query=ObserverQuery,
         response=InterviewDetail,
         errors=(401, 403, 404, 422),
+        access="observer",
+    ),
+    Operation(
+        "POST",
+        "/api/v1/interviews/{interview_id}/revoke",
+        "Revoke one of the interview's links",
+        "The link's token is refused from then on (HTTP 401 `token_revoked`, WebSocket close 4012), and live "
+        "connections holding it are closed.",
+        body=RevokeRequest,
+        response=RevokeResponse,
+        errors=(400, 401, 403, 404, 422),
         access="observer",
     ),
 ]

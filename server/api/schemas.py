@@ -78,6 +78,19 @@ class StartResponse(BaseModel):
     candidate_url: str = Field(description="The candidate's link to the live interview page.")
     observer_token: str = Field(description="The recruiter's secret for results; shown only now.")
     observer_url: str = Field(description="The recruiter's link to the report page.")
+    observer_room_url: str = Field(description="The recruiter's link to the live room: watch and steer the interview.")
+    candidate_link_expires_at: datetime = Field(description="The candidate link stops working then.")
+    observer_link_expires_at: datetime = Field(description="The observer links stop working then.")
+
+
+class RevokeRequest(_Body):
+    link: Literal["candidate", "observer"] = Field(description="Which of the interview's links to revoke, for good.")
+
+
+class RevokeResponse(BaseModel):
+    interview_id: str
+    link: Literal["candidate", "observer"]
+    revoked_at: datetime
 
 
 class CandidateRequest(_Body):

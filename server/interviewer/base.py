@@ -73,13 +73,17 @@ class Reply:
 
     ``chunks`` yields the words in pieces of any size (whole text, sentences or streamed tokens); the session
     cuts them into sentences, so speech starts on the first sentence while a remote model still writes the
-    rest. ``done`` is true for the closing words.
+    rest. ``done`` is true for the closing words. ``asked_by`` is "observer" when the reply asks an observer's
+    question; ``observer_action`` names the observer's steering the reply carries out ("ask_question",
+    "skip_topic"), so the session can tell the observers it happened.
     """
 
     kind: UtteranceKind
     question_number: int
     chunks: AsyncIterator[str]
     done: bool = False
+    asked_by: str = "interviewer"
+    observer_action: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,17 @@ class Interviewer(Protocol):
 
     def record_heard(self, text: str) -> None:
         """The candidate barged in: of the last reply, only ``text`` was heard. The history keeps only that."""
+        ...
+
+    def queue_question(self, text: str) -> None:
+        """An observer's question: the next :meth:`respond` asks it, word for word, before anything of its own.
+
+        Raises ``InterviewFinishedError`` once the closing words were said.
+        """
+        ...
+
+    def skip_topic(self) -> None:
+        """An observer's request: the next :meth:`respond` moves on to the next planned question (or closes)."""
         ...
 
     def snapshot(self) -> dict[str, Any]:

@@ -29,6 +29,12 @@ class BuiltinInterviewer:
     def record_heard(self, text: str) -> None:
         self.machine.record_heard(text)
 
+    def queue_question(self, text: str) -> None:
+        self.machine.queue_observer_question(text)
+
+    def skip_topic(self) -> None:
+        self.machine.request_skip()
+
     def snapshot(self) -> dict[str, Any]:
         return self.machine.snapshot()
 
@@ -53,6 +59,8 @@ def reply_for(utterance: Utterance) -> Reply:
         question_number=utterance.question_number,
         chunks=_sentences(utterance.text),
         done=utterance.done,
+        asked_by=utterance.asked_by,
+        observer_action=utterance.observer_action,
     )
 
 

@@ -8,7 +8,7 @@ turn. Both engines drive this machine; they differ only in how the words are phr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -55,6 +55,7 @@ class Move(StrEnum):
     REPHRASE = "rephrase"
     NUDGE = "nudge"
     CLOSE = "close"
+    OBSERVER_QUESTION = "observer_question"
 
 
 class Role(StrEnum):
@@ -109,6 +110,10 @@ class Utterance:
     gap: Gap | None = None
     #: Words said before the question itself (greeting, acknowledgement, transition).
     lead_in: str = ""
+    #: "observer" when the candidate is asked an observer's question (spoken by the interviewer).
+    asked_by: str = "interviewer"
+    #: The observer's steering this utterance carries out: "ask_question" or "skip_topic".
+    observer_action: str | None = None
 
 
 @dataclass
@@ -125,6 +130,9 @@ class _State:
     elapsed_ms: int = 0
     end_reason: str | None = None
     history: list[Line] = field(default_factory=list)
+    observer_questions: list[str] = field(default_factory=list)  # to ask at the next turn boundary, in order
+    skip_requested: bool = False  # an observer asked to move on after the current answer
+    asked_by_observer: bool = False  # what the candidate is answering is an observer's question
 
 
 class InterviewMachine:
@@ -157,6 +165,9 @@ class InterviewMachine:
             elapsed_ms=int(snapshot["elapsed_ms"]),
             end_reason=snapshot.get("end_reason"),
             history=[Line.from_dict(line) for line in snapshot["history"]],
+            observer_questions=[str(q) for q in snapshot.get("observer_questions", [])],
+            skip_requested=bool(snapshot.get("skip_requested", False)),
+            asked_by_observer=bool(snapshot.get("asked_by_observer", False)),
         )
         return cls(setup, state, policy or Policy())
 
@@ -176,6 +187,9 @@ class InterviewMachine:
             "elapsed_ms": s.elapsed_ms,
             "end_reason": s.end_reason,
             "history": [line.to_dict() for line in s.history],
+            "observer_questions": list(s.observer_questions),
+            "skip_requested": s.skip_requested,
+            "asked_by_observer": s.asked_by_observer,
         }
 
     # ------------------------------------------------------------------ read-only views
@@ -222,7 +236,10 @@ class InterviewMachine:
             return self._close("completed")
         if s.started:
             lead_in = t.RESUME.format(name=self._name())
-            return self._say(Move.RESUME, s.asked_kind, f"{lead_in} {s.asked_text}", lead_in=lead_in, remember=False)
+            resumed = self._say(Move.RESUME, s.asked_kind, f"{lead_in} {s.asked_text}", lead_in=lead_in, remember=False)
+            if s.asked_by_observer:
+                return replace(resumed, question_number=0, question=None, asked_by="observer")
+            return resumed
         s.started = True
         lead_in = self._greeting()
         return self._ask_current(Move.GREET, UtteranceKind.GREETING, lead_in)
@@ -238,13 +255,16 @@ class InterviewMachine:
         text = answer.text.strip()
         self._account_time(answer)
         if text:
-            s.history.append(Line(Role.CANDIDATE, text, question.number))
+            # An answer to an observer's question belongs to no planned question (number 0): it is kept in the
+            # conversation but neither scored with, nor followed up as, the planned question.
+            s.history.append(Line(Role.CANDIDATE, text, 0 if s.asked_by_observer else question.number))
 
         request = request_in(text)
         if request is Move.REPEAT:
             return self._say(Move.REPEAT, UtteranceKind.PROMPT, t.REPEAT.format(text=s.asked_text), remember=False)
         if request is Move.REPHRASE:
-            wording = question.rephrased if s.asked_kind is not UtteranceKind.FOLLOW_UP else s.asked_text
+            plain = s.asked_kind is UtteranceKind.FOLLOW_UP or s.asked_by_observer
+            wording = s.asked_text if plain else question.rephrased
             return self._say(Move.REPHRASE, UtteranceKind.PROMPT, t.REPHRASE.format(text=wording), remember=False)
         if not text:
             if s.nudges < self.policy.max_nudges_per_question:
@@ -252,12 +272,30 @@ class InterviewMachine:
                 return self._say(Move.NUDGE, UtteranceKind.PROMPT, t.NUDGE.format(text=s.asked_text), remember=False)
             return self._advance()
 
+        if s.observer_questions:
+            return self._ask_observer_question()
+        if s.skip_requested:
+            s.skip_requested = False
+            return replace(self._advance(lead_in=t.SKIP), observer_action="skip_topic")
         if self._time_is_up():
             return self._close("time_budget")
         gap = self._next_gap(question)
         if gap is not None:
             return self._follow_up(question, gap)
         return self._advance()
+
+    def queue_observer_question(self, text: str) -> None:
+        """An observer's question, asked word for word after the candidate's current answer (before the
+        interviewer's own next move). Several are asked in the order they came."""
+        if self._s.finished:
+            raise InterviewFinishedError("the interview is already over")
+        self._s.observer_questions.append(text.strip())
+
+    def request_skip(self) -> None:
+        """Move on to the next planned question after the candidate's current answer (close after the last)."""
+        if self._s.finished:
+            raise InterviewFinishedError("the interview is already over")
+        self._s.skip_requested = True
 
     def record_heard(self, text: str) -> None:
         """Barge-in: only ``text`` of the last interviewer line was heard, so only that stays in the history."""
@@ -329,7 +367,7 @@ class InterviewMachine:
         s.gaps_asked.append(gap.value)
         return self._say(Move.FOLLOW_UP, UtteranceKind.FOLLOW_UP, wording, question=question, gap=gap)
 
-    def _advance(self) -> Utterance:
+    def _advance(self, lead_in: str | None = None) -> Utterance:
         s = self._s
         if s.current + 1 >= len(s.plan):
             return self._close("completed")
@@ -340,9 +378,25 @@ class InterviewMachine:
         s.gaps_asked = []
         s.nudges = 0
         is_last = s.current == len(s.plan) - 1
-        ack = t.ACKNOWLEDGEMENTS[(s.current - 1) % len(t.ACKNOWLEDGEMENTS)]
+        ack = lead_in or t.ACKNOWLEDGEMENTS[(s.current - 1) % len(t.ACKNOWLEDGEMENTS)]
         transition = t.LAST_QUESTION if is_last else t.TRANSITIONS[(s.current - 1) % len(t.TRANSITIONS)]
         return self._ask_current(Move.ASK, UtteranceKind.QUESTION, f"{ack} {transition}")
+
+    def _ask_observer_question(self) -> Utterance:
+        s = self._s
+        text = s.observer_questions.pop(0)
+        s.history.append(Line(Role.INTERVIEWER, text, 0, UtteranceKind.QUESTION))
+        s.asked_text = text
+        s.asked_kind = UtteranceKind.QUESTION
+        s.asked_by_observer = True
+        return Utterance(
+            Move.OBSERVER_QUESTION,
+            UtteranceKind.QUESTION,
+            0,
+            text,
+            asked_by="observer",
+            observer_action="ask_question",
+        )
 
     def _ask_current(self, move: Move, kind: UtteranceKind, lead_in: str) -> Utterance:
         question = self._s.plan[self._s.current]
@@ -381,6 +435,7 @@ class InterviewMachine:
         if remember:
             s.asked_text = text
             s.asked_kind = kind
+            s.asked_by_observer = False
         return Utterance(move, kind, number, text, question=question or s.plan[s.current], gap=gap, lead_in=lead_in)
 
     def _greeting(self) -> str:

@@ -31,8 +31,8 @@ from server.interviewer.openai_client import (
 from server.interviewer.prompts import interviewer_system_prompt, interviewer_turn_prompt, leaks_instructions
 from server.interviewer.usage import record
 
-#: Moves said word for word from the plan: repeating must not change the question.
-_VERBATIM = frozenset({Move.REPEAT, Move.NUDGE, Move.RESUME})
+#: Moves said word for word: repeating must not change the question, nor the model an observer's question.
+_VERBATIM = frozenset({Move.REPEAT, Move.NUDGE, Move.RESUME, Move.OBSERVER_QUESTION})
 #: A reply longer than this is cut at the sentence that crosses it.
 MAX_REPLY_CHARS = 700
 _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+")
@@ -67,6 +67,12 @@ class OpenAIInterviewer:
     def record_heard(self, text: str) -> None:
         self.machine.record_heard(text)
 
+    def queue_question(self, text: str) -> None:
+        self.machine.queue_observer_question(text)
+
+    def skip_topic(self) -> None:
+        self.machine.request_skip()
+
     def snapshot(self) -> dict[str, Any]:
         return self.machine.snapshot() | {"engine": "openai", "fallbacks": list(self.fallbacks)}
 
@@ -74,7 +80,14 @@ class OpenAIInterviewer:
 
     def _reply(self, utterance: Utterance) -> Reply:
         chunks = single(utterance.text) if utterance.move in _VERBATIM else self._phrase(utterance)
-        return Reply(kind=utterance.kind, question_number=utterance.question_number, chunks=chunks, done=utterance.done)
+        return Reply(
+            kind=utterance.kind,
+            question_number=utterance.question_number,
+            chunks=chunks,
+            done=utterance.done,
+            asked_by=utterance.asked_by,
+            observer_action=utterance.observer_action,
+        )
 
     async def _phrase(self, utterance: Utterance) -> AsyncIterator[str]:
         context = interviewer_turn_prompt(self.machine.setup, utterance, self.machine.history, self.machine.plan)

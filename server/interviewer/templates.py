@@ -358,6 +358,8 @@ RESUME = "Welcome back, {name}. Let's pick up where we left off."
 ACKNOWLEDGEMENTS = ("Thank you.", "Thanks, that's helpful.", "Thank you for that.", "Got it, thanks.")
 TRANSITIONS = ("Next question.", "Let's move on.", "Here's the next one.", "Let's turn to something else.")
 LAST_QUESTION = "Last question."
+#: Said when an observer had the interviewer leave the current topic.
+SKIP = "Let's leave that topic there."
 REPEAT = "Of course. Here it is again: {text}"
 REPHRASE = "Sure, let me put it another way. {text}"
 NUDGE = "Take your time. {text}"

@@ -11,12 +11,13 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from protocol import messages as m
 from server.interviewer.usage import UsageMeter, metering
+from server.links import LinkRefused, check_link
 from server.logs import interview_id_var
 from server.metrics import METRICS
+from server.observers.steering import follow_steering
 from server.outbox import Outbox
 from server.services import Services
 from server.session import LiveSession, SessionEnded
-from server.store.tokens import hash_token
 
 log = logging.getLogger("viva.live")
 
@@ -47,8 +48,10 @@ async def interview_socket(websocket: WebSocket) -> None:
     if record is None:
         await _refuse(websocket, m.CloseCode.NOT_FOUND, "no such interview")
         return
-    if not token or not await services.store.check_candidate_token(interview_id, hash_token(token)):
-        await _refuse(websocket, m.CloseCode.UNAUTHORIZED, "invalid or expired candidate token")
+    try:
+        await check_link(services, interview_id, token, "candidate")
+    except LinkRefused as refused:
+        await _refuse(websocket, refused.close_code, refused.message)
         return
     if record.status in ENDED_STATUSES:
         await _refuse(websocket, m.CloseCode.FORBIDDEN, "this interview has ended")
@@ -75,12 +78,15 @@ async def interview_socket(websocket: WebSocket) -> None:
     await websocket.accept()
     METRICS.live_sessions.inc()
     log.info("session opened")
+    session.journal.record(m.CandidateConnection(connected=True))
     try:
         with metering(UsageMeter()):  # model and audio usage of this session, attributed to the interview
             await _serve(websocket, session, connection)
     finally:
         METRICS.live_sessions.dec()
         log.info("session closed")
+        session.journal.record(m.CandidateConnection(connected=False))
+        await session.journal.close()
         if connections.get(interview_id) is connection:
             del connections[interview_id]
         session.closed.set()
@@ -93,7 +99,8 @@ async def _serve(websocket: WebSocket, session: LiveSession, connection: Connect
     ended = asyncio.create_task(session.wait_ended())
     superseded = asyncio.create_task(connection.superseded.wait())
     lost = asyncio.create_task(session.wait_lost())
-    await asyncio.wait({sender, receiver, ended, superseded, lost}, return_when=asyncio.FIRST_COMPLETED)
+    steering = asyncio.create_task(follow_steering(session, session.services.bus))  # returns if the link is revoked
+    await asyncio.wait({sender, receiver, ended, superseded, lost, steering}, return_when=asyncio.FIRST_COMPLETED)
 
     ending: SessionEnded | None = ended.result() if ended.done() else None
     close_code, reason = m.CloseCode.GOING_AWAY, "connection closed"
@@ -103,10 +110,12 @@ async def _serve(websocket: WebSocket, session: LiveSession, connection: Connect
         close_code, reason = m.CloseCode.SUPERSEDED, "the interview continued on a newer connection"
     elif lost.done():
         close_code, reason = lost.result()
+    elif steering.done():
+        close_code, reason = m.CloseCode.TOKEN_REVOKED, "the candidate link was revoked"
     elif receiver.done() and not receiver.cancelled() and receiver.result() is not None:
         close_code, reason = receiver.result()  # type: ignore[misc]
 
-    for task in (receiver, watchdog, ended, superseded, lost):
+    for task in (receiver, watchdog, ended, superseded, lost, steering):
         task.cancel()
     await session.shutdown(ending)
     await session.outbox.close()

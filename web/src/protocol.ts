@@ -379,9 +379,14 @@ export interface ObserverReady {
   v: number;
 }
 /**
- * Every event after the requested ``after_seq`` up to ``last_seq``; live events continue from there.
+ * The events after the requested ``after_seq``, up to ``last_seq``, in parts of at most 500; live events
+ * continue after the part marked ``complete``.
  */
 export interface History {
+  /**
+   * False when another part of the history follows.
+   */
+  complete: boolean;
   events: ObserverEvent[];
   last_seq: number;
   type: "history";

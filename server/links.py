@@ -1,0 +1,55 @@
+"""Who holds which link: an interview's candidate link answers, its observer link watches and steers.
+
+A token is checked against the digests the store keeps, then against the link's expiry and revocation. Every
+way a token can fail has its own refusal, with an HTTP status and error code for the REST routes and a
+WebSocket close code for the sockets, so a client can tell the holder exactly what went wrong.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import UTC, datetime
+
+from protocol.messages import CloseCode
+from server.services import Services
+from server.store.base import LinkRole
+from server.store.tokens import hash_token
+
+
+class LinkRefused(Exception):
+    """A token that does not open the link it was offered for, and how to say so over HTTP and WebSocket."""
+
+    def __init__(self, status: int, code: str, message: str, close_code: int) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.close_code = close_code
+
+
+_WRONG_ROLE = {
+    "candidate": "This is the observer's link: it can watch and steer the interview, not answer in it.",
+    "observer": "This is the candidate's link: it can answer, not watch or steer.",
+}
+
+
+def is_admin(services: Services, token: str | None) -> bool:
+    admin = services.settings.admin_token
+    return admin is not None and token is not None and hmac.compare_digest(admin.get_secret_value(), token)
+
+
+async def check_link(services: Services, interview_id: str, token: str | None, role: LinkRole) -> None:
+    """Accept a valid token of ``role``'s link of this interview; raise :class:`LinkRefused` otherwise."""
+    if not token:
+        raise LinkRefused(401, "token_required", f"Send the {role} link's token.", CloseCode.UNAUTHORIZED)
+    match = await services.store.match_token(interview_id, hash_token(token))
+    if match is None:
+        message = f"The token is not this interview's {role} token."
+        raise LinkRefused(403, "invalid_token", message, CloseCode.UNAUTHORIZED)
+    if match.role != role:
+        raise LinkRefused(403, "wrong_link", _WRONG_ROLE[role], CloseCode.FORBIDDEN)
+    status = match.status(datetime.now(UTC))
+    if status == "expired":
+        raise LinkRefused(401, "token_expired", f"The {role} link has expired.", CloseCode.TOKEN_EXPIRED)
+    if status == "revoked":
+        raise LinkRefused(401, "token_revoked", f"The {role} link has been revoked.", CloseCode.TOKEN_REVOKED)

@@ -1,0 +1,21 @@
+"""An answer's evaluation as observers see it land: the scores and the candidate's words quoted for each."""
+
+from __future__ import annotations
+
+from protocol import messages as m
+from server.interviewer import AnswerEvaluation
+
+
+def score_event(evaluation: AnswerEvaluation) -> m.ScoreLanded:
+    return m.ScoreLanded(
+        question_number=evaluation.question_number,
+        question=evaluation.question,
+        answer=evaluation.answer,
+        overall=evaluation.overall,
+        rubric=evaluation.rubric,
+        scores={c.criterion: c.score for c in evaluation.criteria},
+        evidence={c.criterion: list(c.quotes) for c in evaluation.criteria},
+        strength=evaluation.strength.text,
+        improvement=evaluation.improvement.text,
+        engine=evaluation.engine,
+    )
