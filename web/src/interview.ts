@@ -344,7 +344,12 @@ function main(): void {
   ui.answerText.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
-      ui.answerForm.requestSubmit();
+      // Enter on an empty box means "I'm done speaking": the spoken turn ends at once.
+      if (ui.answerText.value.trim() === "") {
+        if (!ui.endTurn.disabled) ui.endTurn.click();
+      } else {
+        ui.answerForm.requestSubmit();
+      }
     }
   });
   window.addEventListener("pagehide", () => {
