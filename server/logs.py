@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import re
 import sys
 
 from pythonjsonlogger.json import JsonFormatter
@@ -15,9 +16,17 @@ from pythonjsonlogger.json import JsonFormatter
 interview_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("interview_id", default=None)
 
 
+_TOKEN = re.compile(r"(token=)[^&\s\"']+")
+
+
 class InterviewIdFilter(logging.Filter):
+    """Adds the interview id, and blanks link tokens (uvicorn logs WebSocket paths with their query)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         record.interview_id = interview_id_var.get()
+        message = record.getMessage()
+        if "token=" in message:
+            record.msg, record.args = _TOKEN.sub(r"\1[redacted]", message), None
         return True
 
 

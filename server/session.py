@@ -582,6 +582,7 @@ class LiveSession:
             self._lose(exc)
             return
         self.turns.append(turn)
+        METRICS.turns.labels(answered_by=answered_by).inc()
         self._score(turn.question_number, snapshot)
         self._speak(reply, timing)
 
