@@ -24,6 +24,7 @@ class Turn:
     answer_duration_ms: int = 0
     response_gap_ms: int | None = None
     interrupted: bool = False
+    asked_by: str = "interviewer"
 
 
 QUESTION_1 = "Tell me about a time you led a migration. What was the situation, and what did you personally do?"

@@ -14,6 +14,7 @@ await build({
     interview: here("./src/interview.ts"),
     report: here("./src/report.ts"),
     history: here("./src/history.ts"),
+    observer: here("./src/observer.ts"),
     "capture-processor": here("./src/worklets/capture-processor.ts"),
   },
   outdir: dist,

@@ -27,6 +27,7 @@ from server.interviewer import (
     question_from_snapshot,
 )
 from server.interviewer.rubric import rubric_for
+from server.observers.actions import observer_actions
 from server.services import Services
 from server.store.base import InterviewRecord, QuestionEvaluation, StoredTurn
 
@@ -104,10 +105,11 @@ def _timings(record: InterviewRecord) -> Timings:
     return Timings(duration_ms=int((record.ended_at - record.started_at).total_seconds() * 1000))
 
 
-def _report_is_current(record: InterviewRecord, evaluated_at: datetime) -> bool:
-    """Built after the last turn and after the interview ended (its length is in the report)."""
+def _report_is_current(record: InterviewRecord, evaluated_at: datetime, report: Report, actions: int) -> bool:
+    """Built after the last turn and after the interview ended (its length is in the report), with every observer's
+    note and steering stored so far (they are stored a moment after they happen, so they are counted)."""
     last = max([t.answered_at for t in record.turns] + [record.ended_at or record.created_at])
-    return evaluated_at >= last
+    return evaluated_at >= last and len(report.observer_actions) == actions
 
 
 async def interview_results(services: Services, record: InterviewRecord, *, rescore: bool = False) -> Results:
@@ -128,7 +130,13 @@ async def interview_results(services: Services, record: InterviewRecord, *, resc
     report = _stored_report(record)
     evaluated_at = record.evaluated_at
     unchanged = not missing and set(stored) == set(answers)
-    if report is not None and evaluated_at is not None and unchanged and _report_is_current(record, evaluated_at):
+    actions = await observer_actions(services.store, record.id)
+    if (
+        report is not None
+        and evaluated_at is not None
+        and unchanged
+        and _report_is_current(record, evaluated_at, report, len(actions))
+    ):
         rows = [stored[n] for n in sorted(scored)]
         return Results(record, [ScoredQuestion(r, scored[r.question_number]) for r in rows], report, evaluated_at)
 
@@ -142,6 +150,7 @@ async def interview_results(services: Services, record: InterviewRecord, *, resc
         usage=report.usage if report is not None else Usage(),
         prices=prices_from(services.settings),
         questions_planned=_planned_count(record),
+        observer_actions=actions,
     )
     await services.store.save_evaluation(record.id, rows, report.overall, report.model_dump(mode="json"), now)
     return Results(record, [ScoredQuestion(r, scored[r.question_number]) for r in rows], report, now)

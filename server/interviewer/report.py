@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from pydantic import BaseModel, Field
@@ -53,6 +54,8 @@ class TurnLike(Protocol):
     def response_gap_ms(self) -> int | None: ...
     @property
     def interrupted(self) -> bool: ...
+    @property
+    def asked_by(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,18 @@ class TranscriptEntry(BaseModel):
     answer_duration_ms: int = 0
     response_gap_ms: int | None = None
     interrupted: bool = False
+    asked_by: str = Field(
+        default="interviewer", description="observer: an observer's question, asked by the interviewer."
+    )
+
+
+class ObserverAction(BaseModel):
+    """What an observer did during the live interview: a private note, or steering."""
+
+    at: datetime
+    action: str = Field(description="note, ask_question, skip_topic or end_interview.")
+    text: str = ""
+    by: str = ""
 
 
 class CriterionSummary(BaseModel):
@@ -132,6 +147,10 @@ class Report(BaseModel):
     estimated_cost_usd: float
     notes: list[str]
     transcript: list[TranscriptEntry]
+    observer_actions: list[ObserverAction] = Field(
+        default_factory=list,
+        description="Observers' private notes and steering, in order (never shown to the candidate).",
+    )
 
     def chart(self) -> dict[str, list[str] | list[float]]:
         """Series for the results page: one bar per criterion, one point per question."""
@@ -155,6 +174,7 @@ def build_report(
     usage: Usage | None = None,
     prices: Prices | None = None,
     questions_planned: int | None = None,
+    observer_actions: Sequence[ObserverAction] = (),
 ) -> Report:
     """Assemble the report. The latest evaluation of each question counts (a question is re-scored when
     its follow-ups are answered)."""
@@ -223,9 +243,11 @@ def build_report(
                 answer_duration_ms=t.answer_duration_ms,
                 response_gap_ms=t.response_gap_ms,
                 interrupted=t.interrupted,
+                asked_by=t.asked_by,
             )
             for t in turns
         ],
+        observer_actions=list(observer_actions),
     )
 
 
@@ -345,13 +367,31 @@ def _markdown(r: Report) -> list[str]:
     ]
     if r.notes:
         lines += ["", "## Notes", "", *(f"- {note}" for note in r.notes)]
+    if r.observer_actions:
+        lines += ["", "## Observers", "", *(_observer_line(a) for a in r.observer_actions)]
     lines += ["", "## Transcript", ""]
     for t in r.transcript:
-        lines.append(f"**Interviewer** ({t.kind}, question {t.question_number}): {t.question}")
+        asked = "an observer's question" if t.asked_by == "observer" else f"{t.kind}, question {t.question_number}"
+        lines.append(f"**Interviewer** ({asked}): {t.question}")
         lines.append("")
         lines.append(f"**Candidate** ({t.answered_by}): {t.answer}")
         lines.append("")
     return lines
+
+
+_OBSERVER_ACTIONS = {
+    "note": "Note",
+    "ask_question": "Asked the interviewer to ask",
+    "skip_topic": "Skipped the topic",
+    "end_interview": "Ended the interview",
+}
+
+
+def _observer_line(action: ObserverAction) -> str:
+    who = f" ({action.by})" if action.by else ""
+    what = _OBSERVER_ACTIONS.get(action.action, action.action)
+    text = f": {action.text}" if action.text else ""
+    return f"- {action.at:%H:%M:%S} {what}{who}{text}"
 
 
 def _cell(text: str) -> str:

@@ -20,10 +20,12 @@ const CLOSE_EXPLANATIONS: Record<number, string> = {
   4004: "This interview does not exist.",
   4008: "The server did not hear from this page in time.",
   4009: "The interview was opened in another tab or window.",
+  4011: "This interview link has expired.",
+  4012: "This interview link has been revoked.",
 };
 
 /** Closes after which reconnecting with the same link cannot help. */
-const FINAL_CLOSE_CODES = new Set([4001, 4003, 4004]);
+const FINAL_CLOSE_CODES = new Set([4001, 4003, 4004, 4011, 4012]);
 
 const STATE_LABELS: Record<SessionState, string> = {
   connecting: "Connecting…",

@@ -14,7 +14,10 @@ export interface TranscriptEntry {
   typed: boolean;
 }
 
-const SPEAKER_LABELS: Record<Speaker, string> = { interviewer: "Interviewer", candidate: "You" };
+export type SpeakerLabels = Record<Speaker, string>;
+
+/** How the candidate's own page names the speakers; the observer room names the candidate "Candidate". */
+const CANDIDATE_VIEW_LABELS: SpeakerLabels = { interviewer: "Interviewer", candidate: "You" };
 
 /** One line of the transcript and its element. */
 class Row {
@@ -25,10 +28,11 @@ class Row {
   constructor(
     readonly entry: TranscriptEntry,
     list: HTMLOListElement,
+    labels: SpeakerLabels,
   ) {
     this.item = make("li", `entry ${entry.speaker}`);
     this.textLine = make("p", "text");
-    this.item.append(make("span", "speaker", SPEAKER_LABELS[entry.speaker]), this.textLine);
+    this.item.append(make("span", "speaker", labels[entry.speaker]), this.textLine);
     list.append(this.item);
   }
 
@@ -49,6 +53,7 @@ export class TranscriptView {
   constructor(
     private readonly list: HTMLOListElement,
     private readonly captionLine: HTMLElement,
+    private readonly labels: SpeakerLabels = CANDIDATE_VIEW_LABELS,
   ) {}
 
   /** Replace everything with the finished turns of a resumed interview. */
@@ -97,7 +102,7 @@ export class TranscriptView {
   private row(key: string, speaker: Speaker, typed = false): Row {
     let row = this.rows.get(key);
     if (!row) {
-      row = new Row({ speaker, text: "", interrupted: false, typed }, this.list);
+      row = new Row({ speaker, text: "", interrupted: false, typed }, this.list, this.labels);
       this.rows.set(key, row);
       this.entries.push(row.entry);
     }
