@@ -166,6 +166,11 @@ def test_report_of_a_running_then_completed_interview(live_server: str, tmp_path
             for question in results["questions"]:
                 card = page.locator(f'.question-card[data-question="{question["question_number"]}"]')
                 assert card.locator(".question-text").inner_text() == question["question_text"]
+                assert question["grounding"] and question["grounding"]["quote"]
+                assert question["grounding"]["quote"] in card.locator(".grounding").inner_text()
+                assert all(
+                    why in card.locator(".criteria-table").inner_text() for why in question["rationale"].values()
+                )
                 assert card.locator(".answer").inner_text() == question["answer"]
                 assert card.locator(".question-score").inner_text() == f"{question['score']:.1f} / 10"
                 marks = texts(card, ".answer mark.evidence")

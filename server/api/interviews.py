@@ -23,6 +23,7 @@ from server.api.schemas import (
     InterviewDetail,
     ObserverQuery,
     Question,
+    QuestionGrounding,
     QuestionRequest,
     QuestionResponse,
     QuestionScore,
@@ -35,9 +36,10 @@ from server.api.schemas import (
 )
 from server.api.spec import Operation
 from server.errors import ApiError
+from server.interviewer import question_from_snapshot
 from server.observers.steering import link_revoked
 from server.services import Services
-from server.store.base import FINAL_STATUSES, InterviewStatus
+from server.store.base import FINAL_STATUSES, InterviewRecord, InterviewStatus
 from server.store.tokens import hash_token, new_token
 
 Q = TypeVar("Q", bound=BaseModel)
@@ -133,6 +135,13 @@ def _query(request: Request, model: type[Q]) -> Q:
         raise ApiError(422, "validation_error", describe_validation_error(exc)) from exc
 
 
+def _grounding(record: InterviewRecord, question_number: int) -> QuestionGrounding | None:
+    planned = question_from_snapshot(record.interviewer_state or {}, question_number)
+    if planned is None:
+        return None
+    return QuestionGrounding(source=planned.grounding.source.value, quote=planned.grounding.quote)
+
+
 def _results_body(results: Results) -> ResultsResponse:
     record, report = results.record, results.report
     return ResultsResponse(
@@ -149,11 +158,13 @@ def _results_body(results: Results) -> ResultsResponse:
             QuestionScore(
                 question_number=q.row.question_number,
                 question_text=q.row.question_text,
+                grounding=_grounding(record, q.row.question_number),
                 answer=q.row.answer,
                 score=q.row.score,
                 feedback=q.row.feedback,
                 criteria={c.criterion: c.score for c in q.evaluation.criteria},
                 evidence={c.criterion: c.quotes for c in q.evaluation.criteria},
+                rationale={c.criterion: c.rationale for c in q.evaluation.criteria},
                 rubric_version=q.row.rubric_version,
                 engine=q.evaluation.engine,
                 evaluated_at=q.row.evaluated_at,

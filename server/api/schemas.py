@@ -270,14 +270,21 @@ class ResultsQuery(ObserverQuery):
     format: Literal["json", "markdown"] = Field(default="json", description="`markdown` returns the report as text.")
 
 
+class QuestionGrounding(BaseModel):
+    source: str = Field(description="resume, job_description, bank or job_title")
+    quote: str = Field(description="The words the question was asked about.")
+
+
 class QuestionScore(BaseModel):
     question_number: int
     question_text: str
+    grounding: QuestionGrounding | None = Field(description="What the planned question is grounded on.")
     answer: str = Field(description="Everything said about the question: the main answer and follow-up answers.")
     score: float | None = Field(description="Overall score of the question, 0-10.")
     feedback: str
     criteria: dict[str, int] = Field(description="Score per rubric criterion, 0-10.")
     evidence: dict[str, list[str]] = Field(description="Per criterion, the candidate's words the score rests on.")
+    rationale: dict[str, str] = Field(description="Per criterion, why it got its score.")
     rubric_version: str
     engine: str = Field(description="The evaluator that scored it: builtin or openai.")
     evaluated_at: datetime

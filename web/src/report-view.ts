@@ -148,6 +148,13 @@ function renderQuestions(questions: QuestionScore[], report: Report): void {
   );
 }
 
+const GROUNDING_SOURCES: Record<string, string> = {
+  resume: "resume",
+  job_description: "job description",
+  bank: "question bank",
+  job_title: "job title",
+};
+
 function questionCard(
   score: QuestionScore,
   result: QuestionResult | null,
@@ -162,6 +169,12 @@ function questionCard(
     make("p", "question-score", `${format.score(score.score)} / 10`),
   );
   card.append(heading, make("p", "question-text", score.question_text));
+  if (score.grounding) {
+    const source = GROUNDING_SOURCES[score.grounding.source] ?? score.grounding.source;
+    const grounding = make("p", "grounding status", `Asked about the ${source}: `);
+    grounding.append(make("q", "", score.grounding.quote));
+    card.append(grounding);
+  }
 
   const judgements = result ? [result.strength, result.improvement] : [];
   const evidence = Object.values(score.evidence).flat();
@@ -200,6 +213,8 @@ function criteriaTable(score: QuestionScore, criteria: CriterionSummary[]): HTML
     const evidenceCell = make("td");
     if (quotes.length) evidenceCell.append(quoteList(quotes));
     else evidenceCell.append(make("span", "status", "No quote"));
+    const why = score.rationale[criterion.criterion];
+    if (why) evidenceCell.append(make("p", "status rationale", why));
     row.append(make("td", "", criterion.name), scoreCell, evidenceCell);
     body.append(row);
   }

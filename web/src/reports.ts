@@ -93,11 +93,13 @@ export interface Report {
 export interface QuestionScore {
   question_number: number;
   question_text: string;
+  grounding: { source: string; quote: string } | null;
   answer: string;
   score: number | null;
   feedback: string;
   criteria: Record<string, number>;
   evidence: Record<string, string[]>;
+  rationale: Record<string, string>;
   rubric_version: string;
   engine: string;
   evaluated_at: string;
