@@ -29,8 +29,9 @@ log = logging.getLogger("viva.observers")
 
 #: Events kept for publishing while the bus is down; older ones are left to the store.
 UNPUBLISHED_LIMIT = 500
-#: Attempts to store a batch when its numbers are taken (another session of the interview wrote them).
-STORE_ATTEMPTS = 3
+#: Attempts to store a batch when its numbers are taken. Each conflict means another session of the interview
+#: (superseded, about to close) stored events meanwhile, so retrying makes progress; the bound is a safety net.
+STORE_ATTEMPTS = 50
 
 
 class EventJournal:
