@@ -190,14 +190,24 @@ async def test_wrong_links_are_refused_with_a_close_code(live_server: str, path:
     assert ws.close_code == code
 
 
-async def test_an_idle_candidate_is_timed_out_cleanly(tmp_path) -> None:
-    server = ServerProcess(tmp_path / "idle", env={"VIVA_IDLE_TIMEOUT_S": "2"}).start()
+@pytest.mark.parametrize(
+    ("env", "reason", "words"),
+    [
+        ({"VIVA_IDLE_TIMEOUT_S": "2"}, m.EndReason.IDLE_TIMEOUT, "silence"),
+        ({"VIVA_MAX_INTERVIEW_S": "4"}, m.EndReason.MAX_DURATION, "maximum length"),
+    ],
+)
+async def test_limits_end_the_session_cleanly(tmp_path, env: dict, reason: m.EndReason, words: str) -> None:
+    server = ServerProcess(tmp_path / "limits", env=env).start()
     try:
         client, _ = await open_session(server.url)
-        await through_greeting(client)
-        ended: m.Ended = await client.wait_for(is_type(m.Ended), 15)
-        assert ended.reason is m.EndReason.IDLE_TIMEOUT and "silence" in ended.message
+        await client.handshake()
+        await client.send(m.Start())
+        ended: m.Ended = await client.stream_silence_until(is_type(m.Ended), 60)
+        assert ended.reason is reason and words in ended.message
         await asyncio.wait_for(client.closed.wait(), 10)
         assert client.close_code == m.CloseCode.NORMAL
+        metrics = httpx.get(f"{server.url}/metrics", timeout=10).text
+        assert "viva_live_sessions 0.0" in metrics  # the session freed what it held
     finally:
         server.stop()
