@@ -1,0 +1,71 @@
+"""Speech engines that cost (almost) nothing, so a capacity benchmark measures the server and not the models.
+
+They implement the interfaces of ``server.engines.base`` honestly but trivially: the voice activity of a
+20 ms frame is its loudness, every utterance transcribes to the same finished answer, and every sentence is
+spoken as a short, faint tone. Benchmark-only: nothing in the server imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import numpy as np
+
+from protocol.audio import INPUT_FRAME_BYTES, INPUT_FRAME_MS
+
+#: A frame whose RMS level (of 32767) is above this is speech.
+SPEECH_RMS = 500.0
+#: What every utterance "says": a finished answer, longer than any question's expected minimum.
+ANSWER = (
+    "I led the migration of our payment service to Kubernetes and cut the deployment time from one hour "
+    "to ten minutes for the whole team."
+)
+OUTPUT_SAMPLE_RATE = 22_050
+#: Audio per synthesized sentence.
+SENTENCE_MS = 200
+_TONE_HZ = 220
+_TONE_LEVEL = 300
+
+
+class LoudnessVadStream:
+    """Probability 1.0 for a loud 20 ms frame, 0.0 for a quiet one: no model, no state."""
+
+    window_ms = float(INPUT_FRAME_MS)
+
+    def process(self, pcm16k: bytes) -> list[float]:
+        probabilities = []
+        for start in range(0, len(pcm16k) - INPUT_FRAME_BYTES + 1, INPUT_FRAME_BYTES):
+            samples = np.frombuffer(pcm16k, dtype="<i2", count=INPUT_FRAME_BYTES // 2, offset=start)
+            rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
+            probabilities.append(1.0 if rms > SPEECH_RMS else 0.0)
+        return probabilities
+
+
+class LoudnessVad:
+    name = "loudness"
+
+    def open_stream(self) -> LoudnessVadStream:
+        return LoudnessVadStream()
+
+
+class FixedSpeechToText:
+    """Every utterance is heard as :data:`ANSWER`, at once."""
+
+    name = "fixed"
+
+    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> str:
+        return ANSWER
+
+
+class ToneTextToSpeech:
+    """Every sentence is :data:`SENTENCE_MS` of a faint tone, yielded in one chunk at once."""
+
+    name = "tone"
+    sample_rate = OUTPUT_SAMPLE_RATE
+
+    def __init__(self) -> None:
+        times = np.arange(OUTPUT_SAMPLE_RATE * SENTENCE_MS // 1000) / OUTPUT_SAMPLE_RATE
+        self._pcm = (np.sin(2 * np.pi * _TONE_HZ * times) * _TONE_LEVEL).astype("<i2").tobytes()
+
+    async def synthesize(self, text: str) -> AsyncIterator[bytes]:
+        yield self._pcm
