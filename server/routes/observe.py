@@ -93,12 +93,14 @@ class ObserverRoom:
         await asyncio.wait({watching, steering}, return_when=asyncio.FIRST_COMPLETED)
         for task in (watching, steering):
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
-                await task
-        if watching.done() and not watching.cancelled() and isinstance(watching.exception(), LinkWasRevoked):
+        await asyncio.gather(watching, steering, return_exceptions=True)
+        failure = watching.exception() if watching.done() and not watching.cancelled() else None
+        if isinstance(failure, LinkWasRevoked):
             return m.CloseCode.TOKEN_REVOKED, "the observer link was revoked"
-        if watching.done() and not watching.cancelled() and watching.exception() is not None:
-            log.error("an observer feed failed", exc_info=watching.exception())
+        if isinstance(failure, WebSocketDisconnect | OSError):
+            return m.CloseCode.GOING_AWAY, "connection closed"  # the observer left while being sent an event
+        if failure is not None:
+            log.error("an observer feed failed", exc_info=failure)
             return m.CloseCode.INTERNAL_ERROR, "the live feed failed"
         if steering.done() and not steering.cancelled() and steering.exception() is None:
             return steering.result() or (m.CloseCode.NORMAL, "")
