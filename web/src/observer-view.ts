@@ -2,7 +2,7 @@
 // timeline. Everything shown comes from the candidate, the set-up or observers: untrusted, so textContent only.
 import { make } from "./dom";
 import { label, score } from "./format";
-import type { NoteAdded, ObserverEvent, ScoreLanded, SteeringApplied } from "./protocol";
+import type { NoteAdded, ObserverEvent, ScoreLanded, SteeringApplied, UtteranceKind } from "./protocol";
 
 export type LiveEvent = ObserverEvent["event"];
 
@@ -57,6 +57,14 @@ function excerpt(text: string, length = 80): string {
   return text.length > length ? `${text.slice(0, length)}…` : text;
 }
 
+const UTTERANCES: Record<UtteranceKind, string> = {
+  greeting: "The interviewer greets the candidate and asks question {n}",
+  question: "The interviewer asks question {n}",
+  follow_up: "The interviewer follows up on question {n}",
+  prompt: "The interviewer prompts the candidate",
+  closing: "The interviewer closes the interview",
+};
+
 function steeringText(steering: SteeringApplied): string {
   const done = steering.status === "done";
   switch (steering.action) {
@@ -78,9 +86,7 @@ export function describe(event: LiveEvent): { text: string; kind: string } | nul
       if (event.kind === "question" && event.question_number === 0) {
         return { text: "The interviewer asks an observer's question", kind: "question" };
       }
-      if (event.kind === "question") return { text: `The interviewer asks question ${event.question_number}`, kind: "question" };
-      if (event.kind === "follow_up") return { text: `Follow-up on question ${event.question_number}`, kind: "question" };
-      return { text: `The interviewer: ${label(event.kind).toLowerCase()}`, kind: "question" };
+      return { text: UTTERANCES[event.kind].replace("{n}", String(event.question_number)), kind: "question" };
     case "final_transcript":
       return {
         text: `The candidate ${event.answered_by === "text" ? "typed" : "said"}: “${excerpt(event.text)}”`,
@@ -102,7 +108,7 @@ export function describe(event: LiveEvent): { text: string; kind: string } | nul
 }
 
 export function timelineItem(at: string, text: string, kind: string): HTMLLIElement {
-  const item = make("li", kind);
+  const item = make("li", `kind-${kind}`);
   const time = make("time", "", new Date(at).toLocaleTimeString());
   time.dateTime = at;
   item.append(time, make("span", "what", text));
