@@ -99,7 +99,15 @@ _UNFINISHED_TAIL = re.compile(
     r"was|were|if|when|while|also|well|in|on|at|by|from|into|about|as|than|we|i|it|they)\W*$"
 )
 _CLOSED_QUESTION = re.compile(r"^(do|did|does|are|is|was|were|have|has|had|can|could|would|will|shall)\b")
-_OPEN_QUESTION = re.compile(r"\b(design|walk me through|how would you|architecture|tell me about|describe)\b")
+_OPEN_QUESTION = re.compile(
+    r"\b(design|walk me through|how would you|architecture|tell me (about|more)|describe|example|what did you|"
+    r"how did you|explain|why)\b"
+)
+#: A last sentence that is only a subordinate clause ("When the outage started.") still owes its main clause;
+#: speech recognition ends it with a full stop all the same.
+_DANGLING_CLAUSE = re.compile(
+    r"(?:^|[.!?]\s+)(when|whenever|if|while|although|though|unless|as soon as|looking back)\b[^,.!?]*[.!?]?$"
+)
 _WORD = re.compile(r"[\w'-]+")
 
 
@@ -129,6 +137,7 @@ def silence_needed(hint: str | None, expected_words: int, config: TurnConfig) ->
     if (
         not text
         or _UNFINISHED_TAIL.search(text)
+        or _DANGLING_CLAUSE.search(text)
         or text.endswith((",", "-", "...", "…", ":", ";"))
         or len(_WORD.findall(text)) < expected_words
     ):
