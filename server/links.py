@@ -27,6 +27,10 @@ class LinkRefused(Exception):
         self.close_code = close_code
 
 
+_WRONG_TOKEN = {
+    "candidate": "The candidate token does not match this interview.",
+    "observer": "The token does not give access to this interview.",
+}
 _WRONG_ROLE = {
     "candidate": "This is the observer's link: it can watch and steer the interview, not answer in it.",
     "observer": "This is the candidate's link: it can answer, not watch or steer.",
@@ -44,8 +48,7 @@ async def check_link(services: Services, interview_id: str, token: str | None, r
         raise LinkRefused(401, "token_required", f"Send the {role} link's token.", CloseCode.UNAUTHORIZED)
     match = await services.store.match_token(interview_id, hash_token(token))
     if match is None:
-        message = f"The token is not this interview's {role} token."
-        raise LinkRefused(403, "invalid_token", message, CloseCode.UNAUTHORIZED)
+        raise LinkRefused(403, "invalid_token", _WRONG_TOKEN[role], CloseCode.UNAUTHORIZED)
     if match.role != role:
         raise LinkRefused(403, "wrong_link", _WRONG_ROLE[role], CloseCode.FORBIDDEN)
     status = match.status(datetime.now(UTC))
