@@ -124,6 +124,9 @@ def test_setup_form_creates_an_interview_and_opens_it(live_server: str, tmp_path
             interview_id = parse_qs(urlsplit(candidate_link).query)["id"][0]
             assert parse_qs(urlsplit(observer_link).query)["id"] == [interview_id]
             assert page.get_attribute("#open-report", "href") == observer_link
+            room_link = page.input_value("#room-link")
+            assert room_link.startswith(f"{live_server}/observer.html?id={interview_id}&token=")
+            assert page.get_attribute("#open-room", "href") == room_link
 
             with page.context.expect_page() as opened:
                 page.click("#start-as-candidate")

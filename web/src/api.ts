@@ -18,6 +18,7 @@ export interface StartedInterview {
   candidate_url: string;
   observer_token: string;
   observer_url: string;
+  observer_room_url: string;
 }
 
 /** A refused request, with the server's own explanation. */

@@ -21,6 +21,9 @@ const created = {
   observerLink: byId("observer-link", HTMLInputElement),
   copyCandidate: byId("copy-candidate-link", HTMLButtonElement),
   copyObserver: byId("copy-observer-link", HTMLButtonElement),
+  roomLink: byId("room-link", HTMLInputElement),
+  copyRoom: byId("copy-room-link", HTMLButtonElement),
+  openRoom: byId("open-room", HTMLAnchorElement),
   copyStatus: byId("copy-status", HTMLElement),
   startAsCandidate: byId("start-as-candidate", HTMLAnchorElement),
   openReport: byId("open-report", HTMLAnchorElement),
@@ -77,11 +80,14 @@ async function submit(): Promise<void> {
 function showCreated(started: StartedInterview): void {
   const candidateUrl = new URL(started.candidate_url, window.location.origin).href;
   const observerUrl = new URL(started.observer_url, window.location.origin).href;
+  const roomUrl = new URL(started.observer_room_url, window.location.origin).href;
   created.summary.textContent = `${jobTitleInput.value.trim()} · ${nameInput.value.trim()}`;
   created.candidateLink.value = candidateUrl;
   created.observerLink.value = observerUrl;
   created.startAsCandidate.href = candidateUrl;
   created.openReport.href = observerUrl;
+  created.roomLink.value = roomUrl;
+  created.openRoom.href = roomUrl;
   showMessage(created.copyStatus, "");
   form.hidden = true;
   created.panel.hidden = false;
@@ -101,6 +107,7 @@ async function copyLink(input: HTMLInputElement, what: string): Promise<void> {
 
 created.copyCandidate.addEventListener("click", () => void copyLink(created.candidateLink, "Candidate link"));
 created.copyObserver.addEventListener("click", () => void copyLink(created.observerLink, "Report link"));
+created.copyRoom.addEventListener("click", () => void copyLink(created.roomLink, "Live room link"));
 created.newInterview.addEventListener("click", () => {
   form.reset();
   submitButton.disabled = false;
