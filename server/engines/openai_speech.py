@@ -8,14 +8,13 @@ not change mid-interview). Without a fallback, the failure surfaces as :class:`E
 
 from __future__ import annotations
 
-import io
-import wave
 from collections.abc import AsyncIterator
 
 import numpy as np
 import openai
 
 from protocol.audio import INPUT_SAMPLE_RATE
+from server.api.audio_files import wav_bytes
 from server.config import Settings
 from server.engines.base import EngineError, SpeechToText, TextToSpeech
 from server.interviewer.openai_client import (
@@ -48,7 +47,7 @@ class OpenAISpeechToText:
         one: paying for a remote pass every second would multiply the cost for a caption."""
         if partial and self.fallback is not None:
             return await self.fallback.transcribe(pcm16k, partial=True)
-        wav = pcm_to_wav(pcm16k, INPUT_SAMPLE_RATE)
+        wav = wav_bytes(pcm16k, INPUT_SAMPLE_RATE)
         try:
             text = await call_with_retry(lambda: self._request(wav), self.settings.openai_retry_delay_s)
         except ModelFailed as failure:
@@ -112,17 +111,6 @@ class OpenAITextToSpeech:
                 carry = data[cut:]
                 if cut:
                     yield data[:cut]
-
-
-def pcm_to_wav(pcm: bytes, sample_rate: int) -> bytes:
-    """Wrap PCM16 mono in a WAV container, the format every transcription endpoint accepts."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(sample_rate)
-        out.writeframes(pcm)
-    return buffer.getvalue()
 
 
 def resample_pcm16(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
