@@ -16,6 +16,7 @@ from protocol.audio import OutputFrame
 from tests.conftest import ServerProcess
 from tests.live_client import LiveClient, dump, is_type, start_interview
 from tests.speech import compose
+from tests.test_observability import metrics_when
 
 pytestmark = pytest.mark.slow
 
@@ -207,7 +208,7 @@ async def test_limits_end_the_session_cleanly(tmp_path, env: dict, reason: m.End
         assert ended.reason is reason and words in ended.message
         await asyncio.wait_for(client.closed.wait(), 10)
         assert client.close_code == m.CloseCode.NORMAL
-        metrics = httpx.get(f"{server.url}/metrics", timeout=10).text
+        metrics = await metrics_when(server.url, "viva_live_sessions 0.0")
         assert "viva_live_sessions 0.0" in metrics  # the session freed what it held
     finally:
         server.stop()

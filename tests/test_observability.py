@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -15,6 +16,16 @@ from tests.live_client import LiveClient, is_type, start_interview
 pytestmark = pytest.mark.slow
 
 SECRET_ANSWER = "My confidential answer mentions the Zanzibar ledger migration in detail."
+
+
+async def metrics_when(base_url: str, line: str, timeout: float = 10) -> str:
+    """The metrics once ``line`` appears in them (a closing session updates them a moment after the close)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        metrics = httpx.get(f"{base_url}/metrics", timeout=10).text
+        if line in metrics or asyncio.get_running_loop().time() > deadline:
+            return metrics
+        await asyncio.sleep(0.1)
 
 
 async def test_metrics_and_logs_of_a_session(tmp_path: Path) -> None:
@@ -33,11 +44,11 @@ async def test_metrics_and_logs_of_a_session(tmp_path: Path) -> None:
         await client.wait_for(is_type(m.Ended), 30)
         await client.close()
 
-        metrics = httpx.get(f"{server.url}/metrics", timeout=10).text
+        metrics = await metrics_when(server.url, "viva_live_sessions 0.0")  # the session finishes closing
+        assert "viva_live_sessions 0.0" in metrics
         assert 'viva_turns_total{answered_by="text"} 1.0' in metrics
         assert "viva_response_gap_ms_count 1.0" in metrics
         assert 'viva_turn_stage_ms_count{stage="first_audio"} 1.0' in metrics
-        assert "viva_live_sessions 0.0" in metrics
         assert "viva_engine_errors" in metrics
     finally:
         server.stop()
