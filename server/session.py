@@ -27,6 +27,7 @@ from server.echo import EchoGuard
 from server.engines.base import EngineError
 from server.interviewer import AnswerEvaluation, BackgroundEvaluations, create_evaluator, question_from_snapshot
 from server.interviewer.base import Answer, Interviewer, Reply, single
+from server.interviewer.usage import UsageMeter
 from server.metrics import METRICS
 from server.observers.journal import EventJournal
 from server.observers.scores import score_event
@@ -231,6 +232,7 @@ class LiveSession:
         self._echo = EchoGuard(services.tts.sample_rate)
         self._speculation: Speculation | None = None
         self.timings: list[TurnTiming] = []
+        self.meter = UsageMeter()  # what this session used; added to the interview's total when it closes
         self.evaluations = BackgroundEvaluations(create_evaluator(self.settings), record.setup, self._on_evaluation)
         self.closed = asyncio.Event()  # set once the session has freed everything
         self._lost = asyncio.Event()
@@ -797,6 +799,9 @@ class LiveSession:
                     await task
         await self.evaluations.drain(EVALUATION_GRACE_S)
         await self.evaluations.close()
+        used = {name: value for name, value in self.meter.usage.model_dump().items() if value}
+        if used:
+            await self.services.store.add_usage(self.record.id, used)
         if ending is not None:
             self.state = m.SessionState.ENDED
             status = "completed" if ending.reason is m.EndReason.COMPLETED else "ended"

@@ -176,6 +176,17 @@ async def test_finish_is_final(store: Store) -> None:
         await store.finish(interview_id, "in_progress", "nonsense")
 
 
+async def test_usage_adds_up_over_sessions(store: Store) -> None:
+    interview_id = await store.create_interview(SETUP, hash_token("cand"), hash_token("obs"))
+    await store.add_usage(interview_id, {"prompt_tokens": 120, "transcribed_seconds": 4.5})
+    await store.add_usage(interview_id, {"prompt_tokens": 30, "completion_tokens": 7})
+    record = await store.get_interview(interview_id)
+    assert record is not None
+    assert record.usage == {"prompt_tokens": 150, "transcribed_seconds": 4.5, "completion_tokens": 7}
+    with pytest.raises(InterviewNotFound):
+        await store.add_usage("missing", {"prompt_tokens": 1})
+
+
 async def test_unknown_interview(store: Store) -> None:
     with pytest.raises(InterviewNotFound):
         await store.mark_started("missing", {})

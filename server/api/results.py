@@ -147,7 +147,7 @@ async def interview_results(services: Services, record: InterviewRecord, *, resc
         record.turns,
         [scored[n] for n in sorted(scored)],
         _timings(record),
-        usage=report.usage if report is not None else Usage(),
+        usage=Usage.model_validate(record.usage) if record.usage else Usage(),
         prices=prices_from(services.settings),
         questions_planned=_planned_count(record),
         observer_actions=actions,

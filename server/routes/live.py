@@ -10,7 +10,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from protocol import messages as m
-from server.interviewer.usage import UsageMeter, metering
+from server.interviewer.usage import metering
 from server.links import LinkRefused, check_link
 from server.logs import interview_id_var
 from server.metrics import METRICS
@@ -80,7 +80,7 @@ async def interview_socket(websocket: WebSocket) -> None:
     log.info("session opened")
     session.journal.record(m.CandidateConnection(connected=True))
     try:
-        with metering(UsageMeter()):  # model and audio usage of this session, attributed to the interview
+        with metering(session.meter):  # model and audio usage of this session, attributed to the interview
             await _serve(websocket, session, connection)
     finally:
         METRICS.live_sessions.dec()

@@ -77,6 +77,7 @@ class InterviewRecord:
     report: dict[str, Any] | None = None
     evaluated_at: datetime | None = None
     pending: PendingQuestion | None = None
+    usage: dict[str, float] | None = None  # what the interview used, summed over its sessions
 
     @property
     def current_pending(self) -> PendingQuestion | None:
@@ -282,6 +283,10 @@ class Store(Protocol):
 
         ``evaluated_at`` (default: now) is when the report was built.
         """
+        ...
+
+    async def add_usage(self, interview_id: str, usage: dict[str, float]) -> None:
+        """Add one session's counts (model tokens, audio seconds, ...) to what the interview has used."""
         ...
 
     async def save_question_evaluation(self, interview_id: str, evaluation: QuestionEvaluation) -> None:

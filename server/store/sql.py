@@ -128,6 +128,7 @@ def _record_from_row(row: Row, turns: list[StoredTurn]) -> InterviewRecord:
         report=parse_json(row["report"]),
         evaluated_at=parse_time(row["evaluated_at"]),
         pending=PendingQuestion.from_dict(pending) if (pending := parse_json(row["pending_question"])) else None,
+        usage=parse_json(row["usage"]),
     )
 
 
@@ -418,6 +419,18 @@ class SqlStore:
             [*params, limit, offset],
         )
         return InterviewPage(items=[_summary_from_row(r) for r in rows], total=count_rows[0]["total"])
+
+    async def add_usage(self, interview_id: str, usage: dict[str, float]) -> None:
+        # One session of an interview is live at a time (a newer one supersedes it), so read-add-write is safe.
+        rows = await self.driver.fetch("select usage from interviews where id = ?", (interview_id,))
+        if not rows:
+            raise InterviewNotFound(interview_id)
+        total = dict(parse_json(rows[0]["usage"]) or {})
+        for name, value in usage.items():
+            total[name] = total.get(name, 0) + value
+        await self.driver.transaction(
+            [("update interviews set usage = ? where id = ?", (json.dumps(total), interview_id))]
+        )
 
     async def save_evaluation(
         self,
