@@ -162,6 +162,8 @@ class TurnDetector:
         self._paused = False
         self._waiting_since: float | None = None
         self._prompted = False
+        # The last answer of silence_needed(), with its inputs: it is asked every window, the words change rarely.
+        self._needed: tuple[str | None, int, float] | None = None
 
     @property
     def paused(self) -> bool:
@@ -176,7 +178,9 @@ class TurnDetector:
     @property
     def silence_needed_ms(self) -> float:
         fresh = self._hint if self._hint_covers_ms >= self._last_speech_end else None
-        return silence_needed(fresh, self.expected_words, self.config)
+        if self._needed is None or self._needed[0] != fresh or self._needed[1] != self.expected_words:
+            self._needed = (fresh, self.expected_words, silence_needed(fresh, self.expected_words, self.config))
+        return self._needed[2]
 
     def set_interviewer_speaking(self, speaking: bool) -> None:
         self.interviewer_speaking = speaking
