@@ -23,6 +23,8 @@ ANSWER = (
 OUTPUT_SAMPLE_RATE = 22_050
 #: Audio per synthesized sentence.
 SENTENCE_MS = 200
+_FRAME_SAMPLES = INPUT_FRAME_BYTES // 2
+_SPEECH_ENERGY = SPEECH_RMS**2 * _FRAME_SAMPLES  # sum of squares of a frame at that RMS
 _TONE_HZ = 220
 _TONE_LEVEL = 300
 
@@ -35,9 +37,8 @@ class LoudnessVadStream:
     def process(self, pcm16k: bytes) -> list[float]:
         probabilities = []
         for start in range(0, len(pcm16k) - INPUT_FRAME_BYTES + 1, INPUT_FRAME_BYTES):
-            samples = np.frombuffer(pcm16k, dtype="<i2", count=INPUT_FRAME_BYTES // 2, offset=start)
-            rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
-            probabilities.append(1.0 if rms > SPEECH_RMS else 0.0)
+            samples = np.frombuffer(pcm16k, dtype="<i2", count=_FRAME_SAMPLES, offset=start).astype(np.int64)
+            probabilities.append(1.0 if int(samples @ samples) > _SPEECH_ENERGY else 0.0)
         return probabilities
 
 

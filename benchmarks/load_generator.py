@@ -9,7 +9,8 @@ Each candidate streams without pause from ``start``: a tone burst of 1.5 s ("spe
 the interviewer has answered and is listening again, then a short silence, then speech again. The server's
 added latency of a turn is measured from the send time of the frame at which the end-of-turn silence was
 complete (the last tone frame, then ``end_of_turn_silence_ms`` of silent frames) to the arrival of the
-reply's first audio frame. With ``--idle`` the candidates only connect, start and listen, sending nothing.
+reply's first audio frame. With ``--silent`` the candidates stream silence only (the cost of a frame); with
+``--idle`` they only connect, start and listen, sending nothing (the memory of a session).
 
 It prints one JSON object with its figures. Run: ``python -m benchmarks.load_generator --url URL
 --sessions 100 --seconds 20 --server-pid PID``.
@@ -46,7 +47,7 @@ SETUP = {
     "job_title": "Backend Engineer",
     "job_description": "Python, Kubernetes and PostgreSQL for payment services.",
     "interview_type": "technical",
-    "num_questions": 30,
+    "num_questions": 15,  # enough turns for the run; each turn snapshots the plan, so more would cost more
 }
 _HEADER = struct.Struct("<BBHII")
 _SILENCE = bytes(INPUT_FRAME_BYTES)
@@ -220,7 +221,9 @@ async def _frames_received(url: str) -> int:
     raise RuntimeError("the server's /metrics has no viva_audio_frames_received_total")
 
 
-async def run(url: str, sessions: int, seconds: float, warmup: float, server_pid: int, idle: bool) -> dict[str, Any]:
+async def run(
+    url: str, sessions: int, seconds: float, warmup: float, server_pid: int, idle: bool = False, silent: bool = False
+) -> dict[str, Any]:
     settings = Settings()
     silent_frames_after = math.ceil(settings.end_of_turn_silence_ms / INPUT_FRAME_MS)
     candidates = await _create_interviews(url, sessions)
@@ -229,13 +232,14 @@ async def run(url: str, sessions: int, seconds: float, warmup: float, server_pid
     for batch in range(0, sessions, 25):  # connect in batches, as a crowd of browsers arriving would
         readers += await asyncio.gather(*(_open(url, c) for c in candidates[batch : batch + 25]))
     await asyncio.wait_for(asyncio.gather(*(c.listening.wait() for c in candidates)), 120)
-    result: dict[str, Any] = {"sessions": sessions, "idle": idle}
+    result: dict[str, Any] = {"sessions": sessions, "idle": idle, "silent": silent}
     if idle:
         await asyncio.sleep(2)
         rss = process_rss_kib(server_pid)
         result |= {"rss_kib": rss, "rss_before_kib": rss_before, "kib_per_session": (rss - rss_before) / sessions}
     else:
-        result |= await _talk(url, candidates, seconds, warmup, server_pid, silent_frames_after, rss_before)
+        speaking = None if silent else silent_frames_after
+        result |= await _talk(url, candidates, seconds, warmup, server_pid, speaking, rss_before)
     for candidate in candidates:
         with contextlib.suppress(Exception):
             await candidate.ws.close()
@@ -250,17 +254,22 @@ async def _talk(
     seconds: float,
     warmup: float,
     server_pid: int,
-    silent_frames_after: int,
+    silent_frames_after: int | None,
     rss_before: int,
 ) -> dict[str, Any]:
+    """Stream for ``warmup`` + ``seconds``; candidates take turns unless ``silent_frames_after`` is None."""
     pacing = Pacing()
     slices = [candidates[i::PACERS] for i in range(PACERS)]
     pacers = [asyncio.create_task(_pace(s, i * FRAME_S / PACERS, pacing)) for i, s in enumerate(slices)]
-    talkers = [asyncio.create_task(_converse(c, silent_frames_after, pacing)) for c in candidates]
+    talkers = []
+    if silent_frames_after is not None:
+        talkers = [asyncio.create_task(_converse(c, silent_frames_after, pacing)) for c in candidates]
     await asyncio.sleep(warmup)
     window_start, cpu_start, own_start = time.monotonic(), process_cpu_seconds(server_pid), time.process_time()
+    frames_start = sum(c.frames_sent for c in candidates)
     await asyncio.sleep(seconds)
     window_end, cpu_end, own_end = time.monotonic(), process_cpu_seconds(server_pid), time.process_time()
+    frames_in_window = sum(c.frames_sent for c in candidates) - frames_start
     rss = process_rss_kib(server_pid)
     pacing.running = False
     await asyncio.gather(*pacers)
@@ -287,6 +296,7 @@ async def _talk(
         "early_replies": sum(c.early_replies for c in candidates),
         "sessions_ended": sum(c.ended for c in candidates),
         "server_cpu_percent": (cpu_end - cpu_start) / elapsed * 100,
+        "server_cpu_us_per_frame": (cpu_end - cpu_start) / max(frames_in_window, 1) * 1e6,
         "generator_cpu_percent": (own_end - own_start) / elapsed * 100,
         "generator_lateness_p99_ms": percentile(pacing.lateness_s, 99) * 1000 if pacing.lateness_s else 0.0,
         "generator_lateness_max_ms": pacing.max_lateness_s * 1000,
@@ -303,11 +313,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the measured window")
     parser.add_argument("--warmup", type=float, default=5.0, help="talking before the window opens")
     parser.add_argument("--server-pid", type=int, required=True, help="for the server's CPU time and memory")
-    parser.add_argument("--idle", action="store_true", help="connect and listen only; measure memory")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--idle", action="store_true", help="connect and listen only; measure memory")
+    mode.add_argument("--silent", action="store_true", help="stream silence only; measure the cost of a frame")
     parser.add_argument("--seed", type=int, default=6)
     args = parser.parse_args()
     random.seed(args.seed)
-    result = asyncio.run(run(args.url, args.sessions, args.seconds, args.warmup, args.server_pid, args.idle))
+    result = asyncio.run(
+        run(args.url, args.sessions, args.seconds, args.warmup, args.server_pid, args.idle, args.silent)
+    )
     print(json.dumps(result))
 
 

@@ -71,6 +71,7 @@ class ThinkingAnswer:
 @dataclass(frozen=True)
 class Outcome:
     answer: ThinkingAnswer
+    question: str  # what the interviewer had just asked (its length and form set the silence needed)
     finals: tuple[str, ...]
     cut_off: bool
 
@@ -98,6 +99,7 @@ async def _answer_all(url: str, queue: asyncio.Queue[ThinkingAnswer], outcomes: 
             await client.wait_listening(60)
             while not queue.empty():
                 answer = queue.get_nowait()
+                question = client.messages(m.UtteranceEnd)[-1].text
                 await asyncio.sleep(THINK_S)
                 mark = len(client.received)
                 last_frame = await microphone.say(answer.pcm, answer.last_sample)
@@ -112,7 +114,7 @@ async def _answer_all(url: str, queue: asyncio.Queue[ThinkingAnswer], outcomes: 
                 finals = [r for r in client.received[mark:] if isinstance(r.message, m.FinalTranscript)]
                 early = bool(finals) and finals[0].at < last_frame.at
                 texts = tuple(r.message.text for r in finals)
-                outcome = Outcome(answer, texts, cut_off=early or len(finals) > 1)
+                outcome = Outcome(answer, question, texts, cut_off=early or len(finals) > 1)
                 outcomes.append(outcome)
                 if outcome.cut_off or isinstance(settled, m.Ended):
                     break  # after a cut-off the rest of the answer barged in: go on in a fresh interview
@@ -149,6 +151,8 @@ def run(parallel: int = 2, verbose: bool = True) -> dict[str, object]:
             answer = outcome.answer
             verdict = "CUT OFF" if outcome.cut_off else "whole  "
             print(f"  {verdict} pause {answer.pause_s:.1f} s after {answer.fragment!r}: {list(outcome.finals)}")
+            if outcome.cut_off:
+                print(f"          the question was: {outcome.question!r}")
         print(f"premature_cutoffs={figure}")
     return {"premature_cutoffs": figure, "cut_off": cut, "answers": len(outcomes)}
 

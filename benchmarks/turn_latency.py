@@ -70,6 +70,7 @@ class Turn:
     vad_tail_ms: float
     words: int
     transcript: str
+    first_sentence: str  # of the reply: its synthesis is the last stage
 
 
 @dataclass
@@ -138,7 +139,8 @@ async def _interview(url: str, answers: list[Spoken], turns: list[Turn], wanted:
                 cut_off.append(finals[0])  # the turn ended before the answer did: not a response gap
             else:
                 stages = {stage: (times[stage] - sent.at) * 1000 for stage in STAGES}
-                turns.append(Turn(stages, speech_end.at_ms - sent.position_ms, answer.words, finals[0]))
+                first = next(r.message.text for r in client.received[mark:] if isinstance(r.message, m.UtteranceText))
+                turns.append(Turn(stages, speech_end.at_ms - sent.position_ms, answer.words, finals[0], first))
             settled = await client.wait_for(
                 lambda msg: (
                     isinstance(msg, m.Ended)
@@ -190,7 +192,8 @@ def run(wanted: int = 14, verbose: bool = True) -> dict[str, float]:
             print(f"  {stage:<42}{figures[f'{stage}_p50_ms']:>8}{figures[f'{stage}_p95_ms']:>8}{round(max(values)):>8}")
         for turn in turns:
             stages = " ".join(f"{stage}={turn.stages_ms[stage]:.0f}" for stage in STAGES)
-            print(f"    {stages} vad_tail={turn.vad_tail_ms:.0f}  ({turn.words} words) {turn.transcript[:50]!r}")
+            print(f"    {stages} vad_tail={turn.vad_tail_ms:.0f}  heard {turn.transcript[:40]!r}…")
+            print(f"      reply begins {turn.first_sentence!r}")
         print(f"response_gap_p50_ms={figures['response_gap_p50_ms']}")
         print(f"response_gap_p95_ms={figures['response_gap_p95_ms']}")
     return figures
