@@ -10,9 +10,12 @@ from __future__ import annotations
 import hmac
 from datetime import UTC, datetime
 
+from starlette.websockets import WebSocket
+
 from protocol.messages import CloseCode
+from server.logs import interview_id_var
 from server.services import Services
-from server.store.base import LinkRole
+from server.store.base import InterviewRecord, LinkRole
 from server.store.tokens import hash_token
 
 
@@ -56,3 +59,35 @@ async def check_link(services: Services, interview_id: str, token: str | None, r
         raise LinkRefused(401, "token_expired", f"The {role} link has expired.", CloseCode.TOKEN_EXPIRED)
     if status == "revoked":
         raise LinkRefused(401, "token_revoked", f"The {role} link has been revoked.", CloseCode.TOKEN_REVOKED)
+
+
+async def check_watcher(services: Services, interview_id: str, token: str | None) -> None:
+    """The observer link of this interview, or the admin token, which may watch every interview."""
+    if not is_admin(services, token):
+        await check_link(services, interview_id, token, "observer")
+
+
+async def admit_socket(websocket: WebSocket, role: LinkRole) -> tuple[Services, InterviewRecord, str] | None:
+    """Check a socket's interview and link before anything else; refuse it with its close code if wrong.
+
+    A refused socket is accepted and then closed, so that browsers can see the close code. The admin token
+    opens any observer link.
+    """
+    services: Services = websocket.app.state.services
+    interview_id = websocket.path_params["interview_id"]
+    token = websocket.query_params.get("token", "")
+    interview_id_var.set(interview_id)
+    record = await services.store.get_interview(interview_id)
+    code, reason = CloseCode.NOT_FOUND, "no such interview"
+    if record is not None:
+        try:
+            if role == "observer":
+                await check_watcher(services, interview_id, token)
+            else:
+                await check_link(services, interview_id, token, role)
+            return services, record, token
+        except LinkRefused as refused:
+            code, reason = refused.close_code, refused.message
+    await websocket.accept()
+    await websocket.close(code=code, reason=reason)
+    return None

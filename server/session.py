@@ -190,7 +190,7 @@ class SessionEnded(Exception):
 
 
 class LiveSession:
-    """Drive one interview from one socket. Call :meth:`run` with the socket's receive function."""
+    """Drive one interview from one socket: the route feeds it with :meth:`on_text` and :meth:`on_audio`."""
 
     def __init__(
         self,

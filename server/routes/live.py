@@ -11,19 +11,17 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from protocol import messages as m
 from server.interviewer.usage import metering
-from server.links import LinkRefused, check_link
-from server.logs import interview_id_var
+from server.links import admit_socket
 from server.metrics import METRICS
 from server.observers.steering import follow_steering
 from server.outbox import Outbox
-from server.services import Services
 from server.session import LiveSession, SessionEnded
+from server.store.base import FINAL_STATUSES
 
 log = logging.getLogger("viva.live")
 
 #: Binary frames larger than this are refused as oversize (upstream frames are 640 bytes).
 MAX_BINARY_MESSAGE_BYTES = 64 * 1024
-ENDED_STATUSES = ("completed", "ended")
 
 
 class Connection:
@@ -34,27 +32,15 @@ class Connection:
         self.superseded = asyncio.Event()
 
 
-async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
-    await websocket.accept()
-    await websocket.close(code=code, reason=reason)
-
-
 async def interview_socket(websocket: WebSocket) -> None:
-    services: Services = websocket.app.state.services
-    interview_id = websocket.path_params["interview_id"]
-    token = websocket.query_params.get("token", "")
-    interview_id_var.set(interview_id)
-    record = await services.store.get_interview(interview_id)
-    if record is None:
-        await _refuse(websocket, m.CloseCode.NOT_FOUND, "no such interview")
+    admitted = await admit_socket(websocket, "candidate")
+    if admitted is None:
         return
-    try:
-        await check_link(services, interview_id, token, "candidate")
-    except LinkRefused as refused:
-        await _refuse(websocket, refused.close_code, refused.message)
-        return
-    if record.status in ENDED_STATUSES:
-        await _refuse(websocket, m.CloseCode.FORBIDDEN, "this interview has ended")
+    services, record, _token = admitted
+    interview_id = record.id
+    if record.status in FINAL_STATUSES:
+        await websocket.accept()
+        await websocket.close(code=m.CloseCode.FORBIDDEN, reason="this interview has ended")
         return
 
     connections: dict[str, Connection] = websocket.app.state.live_connections

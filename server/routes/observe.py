@@ -17,8 +17,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from protocol import messages as m
-from server.links import LinkRefused, check_link, is_admin
-from server.logs import interview_id_var
+from server.links import LinkRefused, admit_socket, check_watcher
 from server.observers.feed import LinkWasRevoked, ObserverFeed
 from server.observers.steering import send_steering
 from server.observers.wire import CommandRefused
@@ -33,30 +32,11 @@ OBSERVE_TIMEOUT_S = 10.0
 Close = tuple[int, str]
 
 
-async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
-    await websocket.accept()
-    await websocket.close(code=code, reason=reason)
-
-
-async def _check(services: Services, interview_id: str, token: str) -> None:
-    if not is_admin(services, token):
-        await check_link(services, interview_id, token, "observer")
-
-
 async def observer_socket(websocket: WebSocket) -> None:
-    services: Services = websocket.app.state.services
-    interview_id = websocket.path_params["interview_id"]
-    token = websocket.query_params.get("token", "")
-    interview_id_var.set(interview_id)
-    record = await services.store.get_interview(interview_id)
-    if record is None:
-        await _refuse(websocket, m.CloseCode.NOT_FOUND, "no such interview")
+    admitted = await admit_socket(websocket, "observer")
+    if admitted is None:
         return
-    try:
-        await _check(services, interview_id, token)
-    except LinkRefused as refused:
-        await _refuse(websocket, refused.close_code, refused.message)
-        return
+    services, record, token = admitted
     await websocket.accept()
     code, reason = await ObserverRoom(websocket, services, record, token).run()
     with contextlib.suppress(Exception):
@@ -160,7 +140,7 @@ class ObserverRoom:
                 await self.send(m.ErrorMessage(code=m.ErrorCode.OUT_OF_ORDER, message="'observe' was already received"))
                 continue
             try:
-                await _check(self.services, self.record.id, self.token)
+                await check_watcher(self.services, self.record.id, self.token)
             except LinkRefused as refused:
                 await self.send(m.ErrorMessage(code=m.ErrorCode.INVALID_MESSAGE, message=refused.message, fatal=True))
                 return refused.close_code, refused.message
