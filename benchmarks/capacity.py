@@ -10,8 +10,9 @@ in a second process: N candidates streaming 20 ms frames in real time and taking
   ``viva_audio_frames_received_total``); downstream, gaps in ``seq`` and utterances without their last frame;
 - the server's CPU (all its threads, % of one core) and resident memory per session.
 
-Then, for idle memory, ``--idle-sessions`` candidates connect, start and listen without sending audio: the
-server's RSS growth per idle session.
+Then 200 candidates stream silence only, for the server's CPU time per upstream frame; and, for idle memory,
+``--idle-sessions`` candidates connect, start and listen without sending audio: the server's RSS growth per
+idle session.
 
 ``max_sessions_no_drop`` is the largest N such that it and every smaller N tested dropped no frame either way,
 no session ended early, and the server-added latency p99 stayed within ``--max-p99-ms`` (50 ms): a server
@@ -40,6 +41,8 @@ from tests.conftest import free_port
 
 LEVELS = (50, 100, 200, 300, 500)
 IDLE_SESSIONS = 500
+#: Sessions streaming silence only, to measure what one upstream frame costs the server.
+SILENT_SESSIONS = 200
 MAX_P99_MS = 50.0
 
 
@@ -88,12 +91,12 @@ class InstantServer:
         return self.process.pid
 
 
-def load(sessions: int, seconds: float, warmup: float, idle: bool = False) -> dict[str, Any]:
+def load(sessions: int, seconds: float, warmup: float, mode: str = "") -> dict[str, Any]:
     """One fresh server under one load; the load generator's figures."""
     with tempfile.TemporaryDirectory(prefix="viva-bench-capacity-") as tmp, InstantServer(Path(tmp)) as server:
         command = [sys.executable, "-m", "benchmarks.load_generator", "--url", server.url]
         command += ["--sessions", str(sessions), "--seconds", str(seconds), "--warmup", str(warmup)]
-        command += ["--server-pid", str(server.pid)] + (["--idle"] if idle else [])
+        command += ["--server-pid", str(server.pid)] + ([f"--{mode}"] if mode else [])
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
         if done.returncode != 0:
             raise RuntimeError(f"load generator failed at N={sessions}:\n{done.stderr[-4000:]}")
@@ -102,12 +105,13 @@ def load(sessions: int, seconds: float, warmup: float, idle: bool = False) -> di
 
 
 def holds(row: dict[str, Any], max_p99_ms: float) -> bool:
-    """No frame dropped either way, no session lost, and the added latency p99 within the limit."""
+    """No frame dropped either way, no session lost, no turn ended early, and the added p99 within the limit."""
     return (
         row["upstream_dropped"] == 0
         and row["downstream_seq_gaps"] == 0
         and row["downstream_missing_last"] == 0
         and row["sessions_ended"] == 0
+        and row["early_replies"] == 0
         and row["turns"] > 0
         and row["overhead_p99_ms"] <= max_p99_ms
     )
@@ -121,7 +125,7 @@ def run(
     max_p99_ms: float = MAX_P99_MS,
     verbose: bool = True,
 ) -> dict[str, Any]:
-    """Load each level in turn (stopping after the first that does not hold), then measure idle memory."""
+    """Load each level in turn, then measure the cost of a frame (silence only) and the memory of idle sessions."""
     if verbose:
         print(f"Capacity with instant engines; {machine()}")
         print(
@@ -130,6 +134,7 @@ def run(
         )
     rows: list[dict[str, Any]] = []
     max_no_drop = 0
+    held_so_far = True
     for sessions in levels:
         row = load(sessions, seconds, warmup)
         rows.append(row)
@@ -144,19 +149,25 @@ def run(
                 + ("" if ok else "   <- does not hold"),
                 flush=True,
             )
-        if not ok:
-            break
-        max_no_drop = sessions
-    idle = load(idle_sessions, seconds, warmup, idle=True)
+        held_so_far = held_so_far and ok
+        if held_so_far:
+            max_no_drop = sessions
+    silent = load(SILENT_SESSIONS, seconds / 2, warmup, mode="silent")
+    idle = load(idle_sessions, seconds, warmup, mode="idle")
     at_200 = next((row["overhead_p99_ms"] for row in rows if row["sessions"] == 200), float("nan"))
     figures = {
         "overhead_p99_ms_at_200": round(at_200, 1),
         "max_sessions_no_drop": max_no_drop,
         "idle_session_kib": round(idle["kib_per_session"]),
         "rows": rows,
+        "silent": silent,
         "idle": idle,
     }
     if verbose:
+        print(
+            f"  silent: {SILENT_SESSIONS} sessions streaming silence, server CPU {silent['server_cpu_percent']:.0f} %, "
+            f"{silent['server_cpu_us_per_frame']:.1f} µs per upstream frame"
+        )
         print(
             f"  idle: {idle_sessions} sessions listening, server RSS {idle['rss_before_kib'] / 1024:.0f} MiB -> "
             f"{idle['rss_kib'] / 1024:.0f} MiB, {idle['kib_per_session']:.0f} KiB per session"

@@ -56,9 +56,7 @@ class Microphone:
         self._marks: dict[int, tuple[asyncio.Future[Sent], float]] = {}
         self._sent_frames = 0  # frames of queued speech sent so far (silence is not numbered)
         self._task: asyncio.Task[None] | None = None
-        #: How late frames went out compared with the real-time schedule, in seconds (the sender's health).
-        self.max_lateness_s = 0.0
-        self.frames_sent = 0
+        self.frames_sent = 0  # every frame, silence included: the position in the stream
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
@@ -68,10 +66,6 @@ class Microphone:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
-
-    @property
-    def idle(self) -> bool:
-        return not self._queue
 
     def say(self, pcm: bytes, mark_sample: int) -> asyncio.Future[Sent]:
         """Queue speech; the result resolves when the frame holding ``mark_sample`` has gone out."""
@@ -91,8 +85,6 @@ class Microphone:
             delay = start + tick * FRAME_S - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            else:
-                self.max_lateness_s = max(self.max_lateness_s, -delay)
             tick += 1
             if self._queue:
                 frame = self._queue.popleft()
