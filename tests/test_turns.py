@@ -138,6 +138,9 @@ def test_no_prompt_while_the_interviewer_speaks() -> None:
         ("we chose Postgres for the ledger,", CONFIG.unfinished_silence_ms),
         ("Give me a moment.", CONFIG.hold_silence_ms),
         ("Let me think about that.", CONFIG.unfinished_silence_ms),
+        ("When the outage started in the middle of the night.", CONFIG.unfinished_silence_ms),
+        ("We rolled back. Looking back at that project.", CONFIG.unfinished_silence_ms),
+        ("When the outage started, I paged the on-call engineer.", CONFIG.end_silence_ms),
     ],
 )
 def test_silence_needed_follows_the_words(hint: str | None, expected: float) -> None:
@@ -152,6 +155,7 @@ def test_silence_needed_follows_the_words(hint: str | None, expected: float) -> 
         ("Walk me through how you would design a rate limiter.", 15),
         ("Great answer. Tell me about a conflict in your team.", 15),
         ("What was the outcome?", 10),
+        ("Could you tell me more? A specific example would help.", 15),
     ],
 )
 def test_the_question_sets_how_long_a_finished_answer_is(question: str, words: int) -> None:
