@@ -70,9 +70,3 @@ class OutputFrame:
         if len(pcm) % 2:
             raise AudioFrameError("PCM16 payload has an odd number of bytes")
         return cls(utterance_id=utterance_id, seq=seq, pcm=pcm, last=bool(flags & FLAG_LAST))
-
-
-def split_pcm(pcm: bytes, sample_rate: int, frame_ms: int = 40) -> list[bytes]:
-    """Cut PCM16 mono audio into frames of ``frame_ms`` (the last one may be shorter)."""
-    step = sample_rate * frame_ms // 1000 * 2
-    return [pcm[i : i + step] for i in range(0, len(pcm), step)]

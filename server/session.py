@@ -231,7 +231,6 @@ class LiveSession:
         self._closing = False
         self._echo = EchoGuard(services.tts.sample_rate)
         self._speculation: Speculation | None = None
-        self.timings: list[TurnTiming] = []
         self.meter = UsageMeter()  # what this session used; added to the interview's total when it closes
         self.evaluations = BackgroundEvaluations(create_evaluator(self.settings), record.setup, self._on_evaluation)
         self.closed = asyncio.Event()  # set once the session has freed everything
@@ -732,7 +731,6 @@ class LiveSession:
         self.journal.record(score_event(evaluation))
 
     def _observe_turn(self, timing: TurnTiming) -> None:
-        self.timings.append(timing)
         stages = timing.stages_ms()
         METRICS.observe_turn(stages)
         log.info("turn answered", extra={"interview_id": self.record.id, "stages_ms": stages})
