@@ -18,9 +18,9 @@ from benchmarks.instant_engines import FixedSpeechToText, LoudnessVad, ToneTextT
 from server.app import create_app
 from server.cli import WS_MAX_SIZE
 from server.config import Settings
-from server.interviewer import create_interviewer_factory
+from server.conversation.factory import create_interviewer_factory
 from server.logs import configure_logging
-from server.services import Services
+from server.services.runtime import Services
 from server.store import create_store
 
 

@@ -19,9 +19,9 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from server.interviewer.base import InterviewSetup, InterviewType
-from server.interviewer.planning import default_question
-from server.interviewer.scoring import evaluate_answer
+from server.conversation.planning import default_question
+from server.conversation.setup import InterviewSetup, InterviewType
+from server.evaluation.scoring import evaluate_answer
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "graded_answers.json"
 GRADES = {"strong": 3, "medium": 2, "weak": 1}

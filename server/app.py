@@ -10,16 +10,15 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from server import api
 from server.bus import create_bus
 from server.config import Settings
+from server.conversation.factory import create_interviewer_factory
 from server.engines import create_engines
-from server.errors import EXCEPTION_HANDLERS
-from server.interviewer import create_interviewer_factory
+from server.http import candidate_socket, health, observer_socket, rest
+from server.http.errors import EXCEPTION_HANDLERS
+from server.http.middleware import middleware
 from server.metrics import routes as metrics_routes
-from server.routes import health, live, observe
-from server.security import middleware
-from server.services import Services
+from server.services.runtime import Services
 from server.store import create_store
 
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
@@ -59,7 +58,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                 await app.state.services.bus.close()
                 await app.state.services.store.close()
 
-    routes: list[BaseRoute] = [*health.routes, *metrics_routes, *live.routes, *observe.routes, *api.routes]
+    routes: list[BaseRoute] = [
+        *health.routes,
+        *metrics_routes,
+        *candidate_socket.routes,
+        *observer_socket.routes,
+        *rest.routes,
+    ]
     if WEB_DIST.is_dir():
         routes.append(Mount("/", app=StaticFiles(directory=WEB_DIST, html=True), name="web"))
     return Starlette(

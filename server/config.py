@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     # (or, for one interview, that interview's observer token).
     admin_token: SecretStr | None = None
 
-    # Interviewer and evaluation (server/interviewer).
+    # Interviewer and evaluation (server/conversation, server/evaluation).
     interviewer_max_follow_ups: int = Field(default=2, ge=0, le=5)
     # Who scores answers; "openai" uses openai_model with structured output and falls back to builtin.
     evaluator_engine: Literal["builtin", "openai"] = "builtin"
@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     price_transcription_per_minute: float = Field(default=0.006, ge=0)
     price_speech_per_million_characters: float = Field(default=15.0, ge=0)
 
-    # Live observers and several nodes (server/bus, server/observers, server/security).
+    # Live observers and several nodes (server/bus, server/observers, server/http/middleware.py).
     # Redis pub/sub carries live events and steering between nodes; unset, they stay inside this process.
     redis_url: SecretStr | None = None
     # Origins (comma-separated, e.g. "https://hr.example.com") whose pages may call the API; empty: same origin.

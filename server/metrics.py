@@ -15,10 +15,10 @@ _GAP_BUCKETS_MS = (100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1250, 1500
 
 
 class UsageCollector(Collector):
-    """Model tokens and audio seconds used by the whole process (see :mod:`server.interviewer.usage`)."""
+    """Model tokens and audio seconds used by the whole process (see :mod:`server.llm.usage`)."""
 
     def collect(self) -> Iterator[CounterMetricFamily]:
-        from server.interviewer.usage import PROCESS_TOTALS
+        from server.llm.usage import PROCESS_TOTALS
 
         for name, value in PROCESS_TOTALS.usage.metrics().items():
             yield CounterMetricFamily(name.removesuffix("_total"), f"Usage: {name}", value=value)

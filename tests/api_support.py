@@ -11,7 +11,7 @@ import httpx
 
 from server.app import create_app
 from server.config import Settings
-from server.services import Services
+from server.services.runtime import Services
 from server.store import create_store
 from tests.postgres import POSTGRES_URL, connect, temporary_schema
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from server.config import Settings
-from server.services import Services
+from server.services.runtime import Services
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -37,7 +37,7 @@ def engines() -> tuple:
 @pytest.fixture
 async def services(engines: tuple, tmp_path: Path) -> AsyncIterator[Services]:
     """Real engines (shared) with a fresh SQLite store in a temporary data directory."""
-    from server.interviewer import create_interviewer_factory
+    from server.conversation.factory import create_interviewer_factory
     from server.store import create_store
 
     settings = Settings(data_dir=tmp_path / "data")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.interviewer.base import InterviewSetup, InterviewType
+from server.conversation.setup import InterviewSetup, InterviewType
 
 JOB_DESCRIPTION = """Senior Backend Engineer
 

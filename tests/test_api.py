@@ -11,7 +11,7 @@ import pytest
 from starlette.routing import Mount, Route, WebSocketRoute
 
 from server.app import create_app
-from server.services import Services
+from server.services.runtime import Services
 from server.store.tokens import hash_token
 from tests.api_support import STRONG_ANSWER, app_client, postgres_services, start, with_settings
 from tests.test_documents import blank_pdf, encrypted_pdf, text_pdf

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from protocol.audio import INPUT_SAMPLE_RATE
-from server.api.audio_files import AudioFileError, decode_to_pcm16k, wav_bytes
-from server.services import Services
+from server.audio.files import AudioFileError, decode_to_pcm16k, wav_bytes
+from server.services.runtime import Services
 from tests.api_support import app_client, with_settings
 from tests.speech import say
 

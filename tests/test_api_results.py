@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from server.interviewer import InterviewSetup, InterviewType
-from server.interviewer.rubric import CRITERIA, rubric_for
-from server.services import Services
+from server.conversation.setup import InterviewSetup, InterviewType
+from server.evaluation.rubric import CRITERIA, rubric_for
+from server.services.runtime import Services
 from server.store.base import StoredTurn
 from server.store.tokens import hash_token
 from tests.api_support import STRONG_ANSWER, app_client, postgres_services, start, with_settings

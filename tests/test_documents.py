@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from server.documents import MAX_DOCUMENT_CHARS, DocumentError, extract_pdf, extract_txt
+from server.services.documents import MAX_DOCUMENT_CHARS, DocumentError, extract_pdf, extract_txt
 
 
 def text_pdf(pages: list[str]) -> bytes:

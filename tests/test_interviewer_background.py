@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from server.interviewer.background import BackgroundEvaluations
-from server.interviewer.base import InterviewSetup
-from server.interviewer.evaluation import AnswerEvaluation
-from server.interviewer.evaluators import BuiltinEvaluator
-from server.interviewer.machine import InterviewMachine
-from server.interviewer.planning import PlannedQuestion
+from server.conversation.machine import InterviewMachine
+from server.conversation.planning import PlannedQuestion
+from server.conversation.setup import InterviewSetup
+from server.evaluation.background import BackgroundEvaluations
+from server.evaluation.base import AnswerEvaluation
+from server.evaluation.builtin import BuiltinEvaluator
 from tests.interviewer_fixtures import STRONG_BEHAVIORAL, THIN, setup
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from benchmarks.rank_correlation import measure
-from server.interviewer.base import InterviewSetup, InterviewType
-from server.interviewer.evaluation import AnswerEvaluation, combined_answer, question_from_snapshot
-from server.interviewer.evaluators import BuiltinEvaluator
-from server.interviewer.machine import InterviewMachine
-from server.interviewer.planning import PlannedQuestion, default_question
-from server.interviewer.rubric import CRITERIA, RUBRICS, rubric_for
-from server.interviewer.scoring import evaluate_answer
+from server.conversation.machine import InterviewMachine
+from server.conversation.planning import PlannedQuestion, default_question
+from server.conversation.setup import InterviewSetup, InterviewType
+from server.evaluation.base import AnswerEvaluation, combined_answer, question_from_snapshot
+from server.evaluation.builtin import BuiltinEvaluator
+from server.evaluation.rubric import CRITERIA, RUBRICS, rubric_for
+from server.evaluation.scoring import evaluate_answer
 from tests.interviewer_fixtures import setup
 
 DATA = json.loads((Path(__file__).parent / "data" / "graded_answers.json").read_text())

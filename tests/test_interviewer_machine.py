@@ -8,10 +8,11 @@ import pytest
 
 from protocol.messages import UtteranceKind
 from server.config import Settings
-from server.interviewer import create_interviewer_factory
-from server.interviewer.base import Answer, InterviewType, Reply
-from server.interviewer.machine import InterviewFinishedError, InterviewMachine, Move, Policy, Role
-from server.interviewer.probing import Gap
+from server.conversation.base import Answer, Reply
+from server.conversation.factory import create_interviewer_factory
+from server.conversation.machine import InterviewFinishedError, InterviewMachine, Move, Policy, Role
+from server.conversation.probing import Gap
+from server.conversation.setup import InterviewType
 from tests.interviewer_fixtures import STRONG_BEHAVIORAL, TEAM_ONLY, THIN, setup
 
 

@@ -9,15 +9,17 @@ from collections.abc import Iterator
 import pytest
 
 from server.config import Settings
-from server.interviewer import create_evaluator, create_interviewer_factory
-from server.interviewer.base import Answer, InterviewType, Reply
-from server.interviewer.builtin import BuiltinInterviewerFactory
-from server.interviewer.openai_evaluator import OpenAIEvaluator
-from server.interviewer.openai_interviewer import OpenAIInterviewer, OpenAIInterviewerFactory
-from server.interviewer.planning import default_question
-from server.interviewer.rubric import rubric_for
-from server.interviewer.scoring import evaluate_answer
-from server.interviewer.usage import UsageMeter, metering
+from server.conversation.base import Answer, Reply
+from server.conversation.builtin import BuiltinInterviewerFactory
+from server.conversation.factory import create_interviewer_factory
+from server.conversation.openai_interviewer import OpenAIInterviewer, OpenAIInterviewerFactory
+from server.conversation.planning import default_question
+from server.conversation.setup import InterviewType
+from server.evaluation.factory import create_evaluator
+from server.evaluation.openai_evaluator import OpenAIEvaluator
+from server.evaluation.rubric import rubric_for
+from server.evaluation.scoring import evaluate_answer
+from server.llm.usage import UsageMeter, metering
 from tests.fake_openai import CHAT, FakeOpenAI, Recorded, Scripted
 from tests.interviewer_fixtures import STRONG_BEHAVIORAL, THIN, setup
 

@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from server.audio.pcm import resample_pcm16
 from server.config import Settings
 from server.engines.base import EngineError, SpeechToText, TextToSpeech
-from server.engines.openai_speech import OPENAI_PCM_RATE, OpenAISpeechToText, OpenAITextToSpeech, resample_pcm16
-from server.interviewer.usage import UsageMeter, metering
+from server.engines.openai_speech import OPENAI_PCM_RATE, OpenAISpeechToText, OpenAITextToSpeech
+from server.llm.usage import UsageMeter, metering
 from tests.fake_openai import SPEECH, TRANSCRIPTIONS, FakeOpenAI, Scripted, tone
 
 ONE_SECOND_16K = struct.pack("<16000h", *([1000, -1000] * 8000))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from server.interviewer.base import BankQuestion, InterviewType
-from server.interviewer.extraction import extract_claims, extract_requirements
-from server.interviewer.planning import GroundingSource, QuestionStyle, plan_questions
-from server.interviewer.skills import is_technical
+from server.conversation.planning import GroundingSource, QuestionStyle, plan_questions
+from server.conversation.setup import BankQuestion, InterviewType
+from server.text.extraction import extract_claims, extract_requirements
+from server.text.skills import is_technical
 from tests.interviewer_fixtures import JOB_DESCRIPTION, RESUME, setup
 
 

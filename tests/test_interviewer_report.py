@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from server.interviewer.base import InterviewType
-from server.interviewer.planning import default_question
-from server.interviewer.report import Report, Timings, build_report
-from server.interviewer.scoring import evaluate_answer
-from server.interviewer.usage import Prices, Usage, UsageMeter, current_meter, metering, record
+from server.conversation.planning import default_question
+from server.conversation.setup import InterviewType
+from server.evaluation.report import Report, Timings, build_report
+from server.evaluation.scoring import evaluate_answer
+from server.llm.usage import Prices, Usage, UsageMeter, current_meter, metering, record
 from tests.interviewer_fixtures import STRONG_BEHAVIORAL, THIN, setup
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from protocol import messages as m
 from server.bus import BusStatus, BusUnavailable, InProcessBus
 from server.config import Settings
-from server.interviewer.base import InterviewSetup
+from server.conversation.setup import InterviewSetup
 from server.observers.feed import ObserverFeed
 from server.observers.journal import EventJournal
 from server.observers.wire import CommandRefused, events_channel

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from server.config import Settings
-from server.interviewer.base import InterviewSetup, InterviewType
+from server.conversation.setup import InterviewSetup, InterviewType
 from server.store import create_store
 from server.store.base import (
     InterviewClosed,

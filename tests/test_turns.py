@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.turns import (
+from server.live.core.turns import (
     LongSilence,
     PauseEnded,
     PauseStarted,

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import numpy as np
 import openai
 
 from protocol.audio import INPUT_SAMPLE_RATE
-from server.api.audio_files import wav_bytes
+from server.audio.files import wav_bytes
+from server.audio.pcm import resample_pcm16
 from server.config import Settings
 from server.engines.base import EngineError, SpeechToText, TextToSpeech
-from server.interviewer.openai_client import (
+from server.llm.client import (
     ATTEMPTS,
     MODEL_FAILURES,
     ModelFailed,
@@ -25,7 +25,7 @@ from server.interviewer.openai_client import (
     describe_failure,
     make_client,
 )
-from server.interviewer.usage import record
+from server.llm.usage import record
 
 #: OpenAI's ``pcm`` speech format: 24 kHz, 16-bit, mono, little-endian.
 OPENAI_PCM_RATE = 24_000
@@ -111,14 +111,3 @@ class OpenAITextToSpeech:
                 carry = data[cut:]
                 if cut:
                     yield data[:cut]
-
-
-def resample_pcm16(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
-    """Linear-interpolation resampling of one PCM16 chunk; enough for speech in a fallback path."""
-    if from_rate == to_rate or not pcm:
-        return pcm
-    samples = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], dtype="<i2").astype(np.float32)
-    count = max(1, round(len(samples) * to_rate / from_rate))
-    positions = np.linspace(0, len(samples) - 1, count)
-    resampled = np.interp(positions, np.arange(len(samples)), samples)
-    return np.clip(np.round(resampled), -32768, 32767).astype("<i2").tobytes()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from protocol import messages as m
-from server.interviewer.report import ObserverAction
+from server.evaluation.report import ObserverAction
 from server.store.base import Store
 
 #: The kinds of event that record what observers did.

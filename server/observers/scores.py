@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from protocol import messages as m
-from server.interviewer import AnswerEvaluation
+from server.evaluation.base import AnswerEvaluation
 
 
 def score_event(evaluation: AnswerEvaluation) -> m.ScoreLanded:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol, get_args
 
-from server.interviewer.base import InterviewSetup
+from server.conversation.setup import InterviewSetup
 
 
 @dataclass(frozen=True)

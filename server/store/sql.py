@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from server.interviewer.base import InterviewSetup
+from server.conversation.setup import InterviewSetup
 from server.store.base import (
     FINAL_STATUSES,
     EventConflict,

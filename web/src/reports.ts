@@ -1,5 +1,5 @@
 // The interviewer-facing REST calls (results of one interview, the history) and the shapes they return,
-// as server/api/schemas.py (ResultsResponse, HistoryPage) and server/interviewer/report.py (Report) send them.
+// as server/http/schemas.py (ResultsResponse, HistoryPage) and server/evaluation/report.py (Report) send them.
 import { bearer, call, callText } from "./api";
 import type { InterviewType } from "./api";
 

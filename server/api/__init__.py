@@ -1,9 +1,0 @@
-"""The REST API's routes, one module per area."""
-
-from __future__ import annotations
-
-from starlette.routing import BaseRoute
-
-from server.api import audio, interviews, openapi, uploads
-
-routes: list[BaseRoute] = [*uploads.routes, *interviews.routes, *audio.routes, *openapi.routes]

@@ -1,0 +1,461 @@
+"""The interview as a pure, synchronous state machine: plan, ask, listen, follow up or move on, wrap up.
+
+No I/O and no clock: time comes in with each answer (its duration, or the session's elapsed time), so the
+same inputs always give the same interview, and the whole state fits in a JSON snapshot taken after every
+turn. Both engines drive this machine; they differ only in how the words are phrased.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from protocol.messages import UtteranceKind
+from server.conversation import templates as t
+from server.conversation.base import Answer
+from server.conversation.planning import PlannedQuestion, plan_questions
+from server.conversation.probing import Gap, contradicted_skill, find_gaps
+from server.conversation.setup import InterviewSetup
+from server.text.words import count_words
+
+SNAPSHOT_VERSION = 1
+
+#: Speaking rate used to estimate how long the interviewer's words take when no clock is given.
+INTERVIEWER_WORDS_PER_MINUTE = 160
+#: Speaking rate assumed for a candidate turn that comes without a duration (a typed answer).
+CANDIDATE_WORDS_PER_MINUTE = 130
+
+_REPEAT = re.compile(
+    r"\b(?:repeat|say (?:that|it) again|come again|once more|didn'?t (?:hear|catch)|did not (?:hear|catch)|"
+    r"missed (?:that|the question)|pardon)\b",
+    re.IGNORECASE,
+)
+_REPHRASE = re.compile(
+    r"\b(?:rephrase|reword|another way|differently|don'?t understand|do not understand|didn'?t understand|"
+    r"not sure what you mean|what do you mean|clarify the question|explain the question)\b",
+    re.IGNORECASE,
+)
+#: Longer than this, a turn is an answer even if it contains "repeat" or "what do you mean".
+_MAX_REQUEST_WORDS = 14
+
+
+class InterviewFinishedError(RuntimeError):
+    """An answer arrived after the closing words."""
+
+
+class Move(StrEnum):
+    """What the interviewer does next; an engine that phrases its own words needs to know which."""
+
+    GREET = "greet"
+    RESUME = "resume"
+    ASK = "ask"
+    FOLLOW_UP = "follow_up"
+    REPEAT = "repeat"
+    REPHRASE = "rephrase"
+    NUDGE = "nudge"
+    CLOSE = "close"
+    OBSERVER_QUESTION = "observer_question"
+
+
+class Role(StrEnum):
+    INTERVIEWER = "interviewer"
+    CANDIDATE = "candidate"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Interviewing rules that are configuration, not state."""
+
+    max_follow_ups_per_question: int = 2
+    #: Silent or empty turns on one question before moving on.
+    max_nudges_per_question: int = 1
+
+
+@dataclass
+class Line:
+    """One entry of the conversation as it happened (interviewer lines as heard)."""
+
+    role: Role
+    text: str
+    question_number: int
+    kind: UtteranceKind | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "role": self.role.value,
+            "text": self.text,
+            "question_number": self.question_number,
+            "kind": self.kind.value if self.kind else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Line:
+        kind = data.get("kind")
+        return cls(
+            Role(data["role"]), str(data["text"]), int(data["question_number"]), UtteranceKind(kind) if kind else None
+        )
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """The machine's decision and its builtin wording."""
+
+    move: Move
+    kind: UtteranceKind
+    question_number: int
+    text: str
+    done: bool = False
+    question: PlannedQuestion | None = None
+    gap: Gap | None = None
+    #: Words said before the question itself (greeting, acknowledgement, transition).
+    lead_in: str = ""
+    #: "observer" when the candidate is asked an observer's question (spoken by the interviewer).
+    asked_by: str = "interviewer"
+    #: The observer's steering this utterance carries out: "ask_question" or "skip_topic".
+    observer_action: str | None = None
+
+
+@dataclass
+class _State:
+    plan: list[PlannedQuestion]
+    started: bool = False
+    finished: bool = False
+    current: int = 0  # index into plan of the question under discussion
+    follow_ups: int = 0
+    gaps_asked: list[str] = field(default_factory=list)
+    nudges: int = 0
+    asked_text: str = ""  # the full wording of what the candidate is answering, for "please repeat"
+    asked_kind: UtteranceKind = UtteranceKind.QUESTION
+    elapsed_ms: int = 0
+    end_reason: str | None = None
+    history: list[Line] = field(default_factory=list)
+    observer_questions: list[str] = field(default_factory=list)  # to ask at the next turn boundary, in order
+    skip_requested: bool = False  # an observer asked to move on after the current answer
+    asked_by_observer: bool = False  # what the candidate is answering is an observer's question
+
+
+class InterviewMachine:
+    """One interview's conversation logic. Create with :meth:`start` or :meth:`restore`."""
+
+    def __init__(self, setup: InterviewSetup, state: _State, policy: Policy) -> None:
+        self.setup = setup
+        self.policy = policy
+        self._s = state
+
+    @classmethod
+    def start(cls, setup: InterviewSetup, policy: Policy | None = None) -> InterviewMachine:
+        return cls(setup, _State(plan=plan_questions(setup)), policy or Policy())
+
+    @classmethod
+    def restore(cls, setup: InterviewSetup, snapshot: dict[str, Any], policy: Policy | None = None) -> InterviewMachine:
+        version = snapshot.get("version")
+        if version != SNAPSHOT_VERSION:
+            raise ValueError(f"interviewer snapshot version {version!r} is not supported (expected {SNAPSHOT_VERSION})")
+        state = _State(
+            plan=[PlannedQuestion.from_dict(q) for q in snapshot["plan"]],
+            started=bool(snapshot["started"]),
+            finished=bool(snapshot["finished"]),
+            current=int(snapshot["current"]),
+            follow_ups=int(snapshot["follow_ups"]),
+            gaps_asked=list(snapshot["gaps_asked"]),
+            nudges=int(snapshot["nudges"]),
+            asked_text=str(snapshot["asked_text"]),
+            asked_kind=UtteranceKind(snapshot["asked_kind"]),
+            elapsed_ms=int(snapshot["elapsed_ms"]),
+            end_reason=snapshot.get("end_reason"),
+            history=[Line.from_dict(line) for line in snapshot["history"]],
+            observer_questions=[str(q) for q in snapshot.get("observer_questions", [])],
+            skip_requested=bool(snapshot.get("skip_requested", False)),
+            asked_by_observer=bool(snapshot.get("asked_by_observer", False)),
+        )
+        return cls(setup, state, policy or Policy())
+
+    def snapshot(self) -> dict[str, Any]:
+        s = self._s
+        return {
+            "version": SNAPSHOT_VERSION,
+            "plan": [q.to_dict() for q in s.plan],
+            "started": s.started,
+            "finished": s.finished,
+            "current": s.current,
+            "follow_ups": s.follow_ups,
+            "gaps_asked": list(s.gaps_asked),
+            "nudges": s.nudges,
+            "asked_text": s.asked_text,
+            "asked_kind": s.asked_kind.value,
+            "elapsed_ms": s.elapsed_ms,
+            "end_reason": s.end_reason,
+            "history": [line.to_dict() for line in s.history],
+            "observer_questions": list(s.observer_questions),
+            "skip_requested": s.skip_requested,
+            "asked_by_observer": s.asked_by_observer,
+        }
+
+    # ------------------------------------------------------------------ read-only views
+
+    @property
+    def finished(self) -> bool:
+        return self._s.finished
+
+    @property
+    def plan(self) -> list[PlannedQuestion]:
+        return list(self._s.plan)
+
+    @property
+    def history(self) -> list[Line]:
+        return list(self._s.history)
+
+    @property
+    def end_reason(self) -> str | None:
+        """``completed`` after the last planned question, ``time_budget`` when time ran out."""
+        return self._s.end_reason
+
+    @property
+    def current_question(self) -> PlannedQuestion | None:
+        s = self._s
+        return s.plan[s.current] if s.plan and not s.finished and s.current < len(s.plan) else None
+
+    def answers_to(self, question_number: int) -> list[str]:
+        """Everything the candidate said about one planned question (main answer and follow-up answers)."""
+        return [
+            line.text
+            for line in self._s.history
+            if line.role is Role.CANDIDATE and line.question_number == question_number
+        ]
+
+    # ------------------------------------------------------------------ transitions
+
+    def begin(self) -> Utterance:
+        """The opening: greeting and first question, or on a restored interview, the pending question again."""
+        s = self._s
+        if s.finished:
+            return self._close(s.end_reason or "completed", record=False)
+        if not s.plan:
+            s.started = True
+            return self._close("completed")
+        if s.started:
+            lead_in = t.RESUME.format(name=self._name())
+            resumed = self._say(Move.RESUME, s.asked_kind, f"{lead_in} {s.asked_text}", lead_in=lead_in, remember=False)
+            if s.asked_by_observer:
+                return replace(resumed, question_number=0, question=None, asked_by="observer")
+            return resumed
+        s.started = True
+        lead_in = self._greeting()
+        return self._ask_current(Move.GREET, UtteranceKind.GREETING, lead_in)
+
+    def respond(self, answer: Answer) -> Utterance:
+        """Take one finished answer and decide: repeat, rephrase, nudge, follow up, next question or close."""
+        s = self._s
+        if s.finished:
+            raise InterviewFinishedError("the interview is already over")
+        if not s.started:
+            raise RuntimeError("begin() must be called before respond()")
+        question = s.plan[s.current]
+        text = answer.text.strip()
+        self._account_time(answer)
+        if text:
+            # An answer to an observer's question belongs to no planned question (number 0): it is kept in the
+            # conversation but neither scored with, nor followed up as, the planned question.
+            s.history.append(Line(Role.CANDIDATE, text, 0 if s.asked_by_observer else question.number))
+
+        request = request_in(text)
+        if request is Move.REPEAT:
+            return self._say(Move.REPEAT, UtteranceKind.PROMPT, t.REPEAT.format(text=s.asked_text), remember=False)
+        if request is Move.REPHRASE:
+            plain = s.asked_kind is UtteranceKind.FOLLOW_UP or s.asked_by_observer
+            wording = s.asked_text if plain else question.rephrased
+            return self._say(Move.REPHRASE, UtteranceKind.PROMPT, t.REPHRASE.format(text=wording), remember=False)
+        if not text:
+            if s.nudges < self.policy.max_nudges_per_question:
+                s.nudges += 1
+                return self._say(Move.NUDGE, UtteranceKind.PROMPT, t.NUDGE.format(text=s.asked_text), remember=False)
+            return self._advance()
+
+        if s.observer_questions:
+            return self._ask_observer_question()
+        if s.skip_requested:
+            s.skip_requested = False
+            return replace(self._advance(lead_in=t.SKIP), observer_action="skip_topic")
+        if self._time_is_up():
+            return self._close("time_budget")
+        gap = self._next_gap(question)
+        if gap is not None:
+            return self._follow_up(question, gap)
+        return self._advance()
+
+    def queue_observer_question(self, text: str) -> None:
+        """An observer's question, asked word for word after the candidate's current answer (before the
+        interviewer's own next move). Several are asked in the order they came."""
+        if self._s.finished:
+            raise InterviewFinishedError("the interview is already over")
+        self._s.observer_questions.append(text.strip())
+
+    def request_skip(self) -> None:
+        """Move on to the next planned question after the candidate's current answer (close after the last)."""
+        if self._s.finished:
+            raise InterviewFinishedError("the interview is already over")
+        self._s.skip_requested = True
+
+    def record_heard(self, text: str) -> None:
+        """Barge-in: only ``text`` of the last interviewer line was heard, so only that stays in the history."""
+        for line in reversed(self._s.history):
+            if line.role is Role.INTERVIEWER:
+                line.text = text.strip()
+                return
+
+    def reword_last(self, text: str) -> None:
+        """Another engine phrased the last utterance its own way; remember its words, not the template's."""
+        s = self._s
+        for line in reversed(s.history):
+            if line.role is Role.INTERVIEWER:
+                line.text = text.strip()
+                break
+        if s.history and s.history[-1].kind in (
+            UtteranceKind.QUESTION,
+            UtteranceKind.FOLLOW_UP,
+            UtteranceKind.GREETING,
+        ):
+            s.asked_text = text.strip()
+
+    # ------------------------------------------------------------------ decisions
+
+    def _next_gap(self, question: PlannedQuestion) -> Gap | None:
+        s = self._s
+        if s.follow_ups >= self.policy.max_follow_ups_per_question or not self._time_allows_follow_up():
+            return None
+        combined = " ".join(self.answers_to(question.number))
+        for gap in find_gaps(question, combined):
+            if gap.value not in s.gaps_asked:
+                return gap
+        return None
+
+    def _time_is_up(self) -> bool:
+        budget = self.setup.time_budget_s
+        return budget is not None and self._s.elapsed_ms >= budget * 1000
+
+    def _time_allows_follow_up(self) -> bool:
+        """A follow-up fits if the time left still covers the remaining questions at the planned pace."""
+        budget = self.setup.time_budget_s
+        if budget is None:
+            return True
+        s = self._s
+        per_question_ms = budget * 1000 / max(len(s.plan), 1)
+        remaining_after = len(s.plan) - s.current - 1
+        return budget * 1000 - s.elapsed_ms > (remaining_after + 0.5) * per_question_ms
+
+    def _account_time(self, answer: Answer) -> None:
+        s = self._s
+        elapsed = answer.metadata.get("elapsed_ms")
+        if isinstance(elapsed, int | float) and elapsed >= 0:
+            s.elapsed_ms = max(s.elapsed_ms, int(elapsed))
+            return
+        said = s.history[-1].text if s.history and s.history[-1].role is Role.INTERVIEWER else ""
+        speaking_ms = count_words(said) * 60_000 // INTERVIEWER_WORDS_PER_MINUTE
+        answer_ms = answer.duration_ms or count_words(answer.text) * 60_000 // CANDIDATE_WORDS_PER_MINUTE
+        s.elapsed_ms += speaking_ms + answer_ms
+
+    # ------------------------------------------------------------------ utterances
+
+    def _follow_up(self, question: PlannedQuestion, gap: Gap) -> Utterance:
+        s = self._s
+        options = t.FOLLOW_UPS[gap.value]
+        wording = options[s.follow_ups % len(options)]
+        if gap is Gap.CONTRADICTION:
+            wording = wording.format(skill=contradicted_skill(question, " ".join(self.answers_to(question.number))))
+        s.follow_ups += 1
+        s.gaps_asked.append(gap.value)
+        return self._say(Move.FOLLOW_UP, UtteranceKind.FOLLOW_UP, wording, question=question, gap=gap)
+
+    def _advance(self, lead_in: str | None = None) -> Utterance:
+        s = self._s
+        if s.current + 1 >= len(s.plan):
+            return self._close("completed")
+        if self._time_is_up():
+            return self._close("time_budget")
+        s.current += 1
+        s.follow_ups = 0
+        s.gaps_asked = []
+        s.nudges = 0
+        is_last = s.current == len(s.plan) - 1
+        ack = lead_in or t.ACKNOWLEDGEMENTS[(s.current - 1) % len(t.ACKNOWLEDGEMENTS)]
+        transition = t.LAST_QUESTION if is_last else t.TRANSITIONS[(s.current - 1) % len(t.TRANSITIONS)]
+        return self._ask_current(Move.ASK, UtteranceKind.QUESTION, f"{ack} {transition}")
+
+    def _ask_observer_question(self) -> Utterance:
+        s = self._s
+        text = s.observer_questions.pop(0)
+        s.history.append(Line(Role.INTERVIEWER, text, 0, UtteranceKind.QUESTION))
+        s.asked_text = text
+        s.asked_kind = UtteranceKind.QUESTION
+        s.asked_by_observer = True
+        return Utterance(
+            Move.OBSERVER_QUESTION,
+            UtteranceKind.QUESTION,
+            0,
+            text,
+            asked_by="observer",
+            observer_action="ask_question",
+        )
+
+    def _ask_current(self, move: Move, kind: UtteranceKind, lead_in: str) -> Utterance:
+        question = self._s.plan[self._s.current]
+        utterance = self._say(move, kind, f"{lead_in} {question.text}", question=question, lead_in=lead_in)
+        self._s.asked_text = question.text
+        self._s.asked_kind = UtteranceKind.QUESTION
+        return utterance
+
+    def _close(self, reason: str, record: bool = True) -> Utterance:
+        s = self._s
+        s.finished = True
+        s.end_reason = reason
+        template = t.CLOSING_TIME if reason == "time_budget" else t.CLOSING
+        text = template.format(name=self._name())
+        number = s.plan[s.current].number if s.plan else 0
+        utterance = Utterance(Move.CLOSE, UtteranceKind.CLOSING, number, text, done=True)
+        if record:
+            s.history.append(Line(Role.INTERVIEWER, text, number, UtteranceKind.CLOSING))
+        return utterance
+
+    def _say(
+        self,
+        move: Move,
+        kind: UtteranceKind,
+        text: str,
+        *,
+        question: PlannedQuestion | None = None,
+        gap: Gap | None = None,
+        lead_in: str = "",
+        remember: bool = True,
+    ) -> Utterance:
+        """Record an interviewer line; ``remember`` makes it what a later "please repeat" repeats."""
+        s = self._s
+        number = s.plan[s.current].number
+        s.history.append(Line(Role.INTERVIEWER, text, number, kind))
+        if remember:
+            s.asked_text = text
+            s.asked_kind = kind
+            s.asked_by_observer = False
+        return Utterance(move, kind, number, text, question=question or s.plan[s.current], gap=gap, lead_in=lead_in)
+
+    def _greeting(self) -> str:
+        title = self.setup.job_title.strip() or "open"
+        if self.setup.time_budget_s:
+            minutes = max(1, round(self.setup.time_budget_s / 60))
+            return t.GREETING_TIMED.format(name=self._name(), title=title, minutes=minutes)
+        return t.GREETING.format(name=self._name(), title=title, count=len(self._s.plan))
+
+    def _name(self) -> str:
+        return self.setup.candidate_name.strip() or "there"
+
+
+def request_in(text: str) -> Move | None:
+    """Whether a short turn asks to hear the question again (repeat) or differently (rephrase)."""
+    if not text or count_words(text) > _MAX_REQUEST_WORDS:
+        return None
+    if _REPHRASE.search(text):
+        return Move.REPHRASE
+    if _REPEAT.search(text):
+        return Move.REPEAT
+    return None

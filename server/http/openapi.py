@@ -1,0 +1,200 @@
+"""``GET /openapi.json``: the REST API described from the same pydantic models that validate it.
+
+Each route module declares an :class:`~server.http.spec.Operation` per route; this module turns them into an
+OpenAPI 3.1 document once. A test checks that every HTTP route of the app is described here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.metadata import version
+from typing import Any
+
+from pydantic import BaseModel, Field
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from server.http import audio, interviews, uploads
+from server.http.schemas import ErrorResponse
+from server.http.spec import Operation
+
+_REF = "#/components/schemas/{model}"
+
+#: Each (model, mode) to its ``$ref`` schema, as pydantic's ``models_json_schema`` returns them.
+Refs = dict[tuple[Any, JsonSchemaMode], dict[str, Any]]
+
+_ERROR_MEANINGS = {
+    400: "Malformed request body.",
+    401: "A token is required.",
+    403: "The token does not give access.",
+    404: "No such interview.",
+    409: "The interview's state does not allow this now.",
+    413: "The body or file is too large.",
+    415: "The file's type (judged by its content) is not accepted.",
+    422: "Invalid input; the message names the field or the problem.",
+    502: "A speech engine failed.",
+}
+
+_ACCESS = {
+    "public": "",
+    "candidate": "Needs the interview's candidate token (`candidate_token` in the body, or a Bearer token).",
+    "observer": "Needs the interview's observer token or the admin token (Bearer, or `?token=`) when the "
+    "server has `VIVA_ADMIN_TOKEN` set; open otherwise.",
+    "admin": "Needs the admin token (Bearer) when the server has `VIVA_ADMIN_TOKEN` set; open otherwise.",
+}
+
+
+class Health(BaseModel):
+    status: str = Field(description='"ok" while the server is up.')
+
+
+class PublicConfig(BaseModel):
+    version: str
+    protocol_version: int
+    engines: dict[str, str] = Field(description="Engine name per role: interviewer, stt, tts, vad.")
+    audio: dict[str, int] = Field(description="input_sample_rate, input_frame_ms, output_sample_rate.")
+    limits: dict[str, float] = Field(description="Timeouts and size limits the client should respect.")
+
+
+class OpenApiDocument(BaseModel):
+    openapi: str
+    info: dict[str, Any]
+    paths: dict[str, Any]
+    components: dict[str, Any]
+
+
+# The service routes (server/http/health.py, server/metrics.py), which declare nothing themselves.
+_SERVICE_OPERATIONS = [
+    Operation("GET", "/health", "Liveness", response=Health),
+    Operation("GET", "/api/v1/config", "Public configuration: engines, audio format, limits", response=PublicConfig),
+    Operation("GET", "/openapi.json", "This document", response=OpenApiDocument),
+    Operation(
+        "GET",
+        "/metrics",
+        "Prometheus metrics",
+        "Turn latency by stage, sessions, engine usage, in the Prometheus text format.",
+        response_media="text/plain; version=0.0.4",
+    ),
+]
+
+
+def all_operations() -> list[Operation]:
+    return [*_SERVICE_OPERATIONS, *uploads.operations, *interviews.operations, *audio.operations]
+
+
+def _models(operations: list[Operation]) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
+    pairs: list[tuple[type[BaseModel], JsonSchemaMode]] = [(ErrorResponse, "serialization")]
+    for op in operations:
+        if op.body is not None:
+            pairs.append((op.body, "validation"))
+        if op.response is not None:
+            pairs.append((op.response, "serialization"))
+    return list(dict.fromkeys(pairs))
+
+
+def _request_body(op: Operation, refs: Refs) -> dict[str, Any] | None:
+    content: dict[str, Any] = {}
+    if op.body is not None:
+        content["application/json"] = {"schema": refs[(op.body, "validation")]}
+    for media in op.upload:
+        content[media] = {"schema": _MULTIPART_FILE if media == "multipart/form-data" else _raw_schema(media)}
+    return {"required": True, "content": content} if content else None
+
+
+def _parameters(op: Operation) -> list[dict[str, Any]]:
+    params = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in _path_names(op.path)
+    ]
+    if op.query is not None:
+        schema = op.query.model_json_schema()
+        required = set(schema.get("required", ()))
+        for name, field_schema in schema["properties"].items():
+            params.append({"name": name, "in": "query", "required": name in required, "schema": field_schema})
+    return params
+
+
+_MULTIPART_FILE: dict[str, Any] = {
+    "type": "object",
+    "properties": {"file": {"type": "string", "format": "binary"}},
+    "required": ["file"],
+}
+
+
+def _raw_schema(media: str) -> dict[str, str]:
+    """A body that is not JSON: text, or bytes (audio)."""
+    return {"type": "string"} if media.startswith("text/") else {"type": "string", "format": "binary"}
+
+
+def _path_names(path: str) -> list[str]:
+    return [part[1:-1].split(":")[0] for part in path.split("/") if part.startswith("{")]
+
+
+def _responses(op: Operation, refs: Refs) -> dict[str, Any]:
+    if op.response_media is not None:
+        success: dict[str, Any] = {
+            "description": "OK",
+            "content": {op.response_media: {"schema": _raw_schema(op.response_media)}},
+        }
+    elif op.response is not None:
+        success = {
+            "description": "OK",
+            "content": {"application/json": {"schema": refs[(op.response, "serialization")]}},
+        }
+    else:
+        success = {"description": "OK"}
+    responses = {str(op.status): success}
+    error_ref = refs[(ErrorResponse, "serialization")]
+    for status in sorted(set(op.errors)):
+        responses[str(status)] = {
+            "description": _ERROR_MEANINGS[status],
+            "content": {"application/json": {"schema": error_ref}},
+        }
+    return responses
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    operations = all_operations()
+    refs, definitions = models_json_schema(_models(operations), ref_template=_REF)
+    paths: dict[str, dict[str, Any]] = {}
+    for op in operations:
+        entry: dict[str, Any] = {
+            "summary": op.summary,
+            "operationId": re.sub(r"[^a-z0-9]+", "_", f"{op.method} {op.path}".lower()).strip("_"),
+            "responses": _responses(op, refs),
+        }
+        description = " ".join(part for part in (op.description, _ACCESS[op.access]) if part)
+        if description:
+            entry["description"] = description
+        if params := _parameters(op):
+            entry["parameters"] = params
+        if body := _request_body(op, refs):
+            entry["requestBody"] = body
+        if op.access != "public":
+            entry["security"] = [{"bearer": []}] if op.access == "candidate" else [{"bearer": []}, {}]
+        paths.setdefault(op.path, {})[op.method.lower()] = entry
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Viva",
+            "version": version("viva"),
+            "description": "Viva's REST API. The live interview itself runs over the WebSocket "
+            "`/ws/interview/{interview_id}`, described in protocol/README.md. Every error is "
+            '`{"error": {"code": ..., "message": ...}}`.',
+        },
+        "paths": paths,
+        "components": {
+            "schemas": definitions.get("$defs", {}),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+async def openapi_json(request: Request) -> JSONResponse:
+    return JSONResponse(openapi_document())
+
+
+routes = [Route("/openapi.json", openapi_json, methods=["GET"])]

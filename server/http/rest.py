@@ -1,0 +1,9 @@
+"""The REST API's routes, one module per area."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from server.http import audio, interviews, openapi, uploads
+
+routes: list[BaseRoute] = [*uploads.routes, *interviews.routes, *audio.routes, *openapi.routes]

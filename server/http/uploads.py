@@ -1,0 +1,72 @@
+"""``POST /api/v1/upload/pdf`` and ``/upload/txt``: a document in, its text out."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from server.http.bodies import read_upload
+from server.http.errors import ApiError
+from server.http.schemas import ExtractedDocument
+from server.http.spec import Operation
+from server.services.documents import DocumentError, ExtractedText, extract_pdf, extract_txt
+from server.services.runtime import Services
+
+
+def _respond(result: ExtractedText) -> JSONResponse:
+    return JSONResponse(ExtractedDocument.model_validate(asdict(result)).model_dump())
+
+
+async def upload_pdf(request: Request) -> JSONResponse:
+    settings = request.app.state.services.settings
+    data = await read_upload(request, settings.max_upload_bytes)
+    try:
+        result = await asyncio.to_thread(
+            extract_pdf, data, max_pages=settings.max_pdf_pages, timeout_s=settings.pdf_timeout_s
+        )
+    except DocumentError as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc
+    return _respond(result)
+
+
+async def upload_txt(request: Request) -> JSONResponse:
+    services: Services = request.app.state.services
+    data = await read_upload(request, services.settings.max_upload_bytes)
+    try:
+        result = extract_txt(data)
+    except DocumentError as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from exc
+    return _respond(result)
+
+
+routes = [
+    Route("/api/v1/upload/pdf", upload_pdf, methods=["POST"]),
+    Route("/api/v1/upload/txt", upload_txt, methods=["POST"]),
+]
+
+_UPLOAD_ERRORS = (400, 413, 415, 422)
+operations = [
+    Operation(
+        "POST",
+        "/api/v1/upload/pdf",
+        "Extract the text of a PDF",
+        "The type is judged by content. Encrypted (with a password), damaged, image-only (scanned), too long "
+        "(`VIVA_MAX_PDF_PAGES`) and too slow (`VIVA_PDF_TIMEOUT_S`) PDFs each get their own 4xx code.",
+        upload=("multipart/form-data",),
+        response=ExtractedDocument,
+        errors=_UPLOAD_ERRORS,
+    ),
+    Operation(
+        "POST",
+        "/api/v1/upload/txt",
+        "Extract the text of a plain-text file",
+        "UTF-8, UTF-16 (with BOM) or Windows-1252. Binary files and other documents are refused by content.",
+        upload=("multipart/form-data",),
+        response=ExtractedDocument,
+        errors=_UPLOAD_ERRORS,
+    ),
+]

@@ -1,0 +1,275 @@
+"""End-of-turn detection: a pure, synchronous state machine.
+
+It is fed voice-activity probabilities with their position in the candidate's audio stream, and what the
+candidate said so far, and answers with events. It never reads a clock and never touches a socket, so every
+decision is reproducible from a labelled sequence of windows. Time is the position in the audio
+(milliseconds since the stream began).
+
+Why these rules: an interviewer that cuts a thinking candidate off is worse than a slow one, yet a finished
+answer deserves a quick reply. So a turn ends after a short silence only when the words cover the whole
+answer so far and sound finished (a complete statement, long enough for the question asked); an unfinished
+sentence, a trailing "and" or filler, or an answer too short for an open question earns a thinking pause of
+several seconds; "let me think" holds the floor, and a long silence earns a gentle prompt, never a new
+question. Speech must last a while before it counts, longer while the interviewer itself talks (echo,
+coughs and "mm-hm" are short), so that only confirmed speech barges in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from server.text.sentences import split_sentences
+
+
+@dataclass(frozen=True)
+class TurnConfig:
+    speech_threshold: float = 0.5
+    #: Probability below which a window counts as silence once speech was heard (hysteresis).
+    silence_threshold: float = 0.35
+    #: Continuous speech needed before the candidate is considered to be talking.
+    speech_confirm_ms: float = 200
+    #: Continuous speech needed to interrupt the interviewer while it speaks.
+    barge_in_confirm_ms: float = 400
+    #: Silence after which the words so far are worth transcribing (the reply is prepared speculatively).
+    pause_probe_ms: float = 160
+    #: Silence that ends a turn after a finished-sounding answer.
+    end_silence_ms: float = 560
+    #: Silence that ends a turn when the words so far sound unfinished (a thinking pause), or are unknown.
+    unfinished_silence_ms: float = 3600
+    #: Silence that ends a turn after the candidate asked for time ("let me think").
+    hold_silence_ms: float = 60_000
+    #: Silence after which the candidate gets a gentle prompt (once per question).
+    prompt_after_ms: float = 8_000
+    #: A turn longer than this ends at once (bounds the memory and the transcription cost).
+    max_turn_ms: float = 120_000
+
+
+class Phase(Enum):
+    WAITING = "waiting"  # no confirmed speech in this turn yet
+    TALKING = "talking"  # the candidate is speaking (or pausing inside the turn)
+
+
+@dataclass(frozen=True)
+class SpeechStarted:
+    """Confirmed speech; ``at_ms`` is where it began (before the confirmation delay)."""
+
+    at_ms: float
+    barge_in: bool
+
+
+@dataclass(frozen=True)
+class PauseStarted:
+    """The candidate paused: the words up to ``speech_end_ms`` are worth transcribing now."""
+
+    speech_end_ms: float
+
+
+@dataclass(frozen=True)
+class PauseEnded:
+    """Speech resumed after a pause: anything prepared for the pause is stale."""
+
+    at_ms: float
+
+
+@dataclass(frozen=True)
+class LongSilence:
+    """The candidate has been silent a long time: prompt them gently; the turn stays theirs."""
+
+    at_ms: float
+
+
+@dataclass(frozen=True)
+class TurnEnded:
+    """The candidate's turn is over. ``speech_start_ms``..``speech_end_ms`` spans the words."""
+
+    speech_start_ms: float
+    speech_end_ms: float
+    decided_at_ms: float
+    forced: bool = False
+
+
+TurnEvent = SpeechStarted | PauseStarted | PauseEnded | LongSilence | TurnEnded
+
+_HOLD = re.compile(
+    r"\b(let me think|let me see|give me a (moment|second|sec|minute)|one (moment|second|sec)|hold on|"
+    r"just a (moment|second|sec))\b[\s.,!?…]*$"
+)
+_UNFINISHED_TAIL = re.compile(
+    r"\b(and|so|but|or|because|then|um+|uh+|er+|erm|hmm+|like|which|that|the|a|an|to|of|with|for|my|our|is|"
+    r"was|were|if|when|while|also|well|in|on|at|by|from|into|about|as|than|we|i|it|they)\W*$"
+)
+_CLOSED_QUESTION = re.compile(r"^(do|did|does|are|is|was|were|have|has|had|can|could|would|will|shall)\b")
+_OPEN_QUESTION = re.compile(
+    r"\b(design|walk me through|how would you|architecture|tell me (about|more)|describe|example|what did you|"
+    r"how did you|explain|why)\b"
+)
+#: A last sentence that is only a subordinate clause ("When the outage started.") still owes its main clause;
+#: speech recognition ends it with a full stop all the same.
+_DANGLING_CLAUSE = re.compile(
+    r"(?:^|[.!?]\s+)(when|whenever|if|while|although|though|unless|as soon as|looking back)\b[^,.!?]*[.!?]?$"
+)
+_WORD = re.compile(r"[\w'-]+")
+
+
+def expected_answer_words(question: str) -> int:
+    """Fewest words a finished answer to ``question`` plausibly has; shorter answers get a thinking pause.
+
+    Speech recognition often drops a trailing "and" or "um" and ends the fragment with a full stop, so the
+    words alone cannot tell a thought broken off from a short finished answer; the length can. Only the
+    question's last sentence counts: a greeting or an acknowledgement may come before it.
+    """
+    sentences = [s.lower() for s in split_sentences(question)]
+    asked = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1] if sentences else "")
+    if _OPEN_QUESTION.search(asked):
+        return 15
+    if _CLOSED_QUESTION.search(asked) and len(_WORD.findall(asked)) <= 14:
+        return 1
+    return 10
+
+
+def silence_needed(hint: str | None, expected_words: int, config: TurnConfig) -> float:
+    """How long a silence must last to end the turn, given the words heard so far (None: not known yet)."""
+    if hint is None:
+        return config.unfinished_silence_ms
+    text = hint.strip().lower()
+    if _HOLD.search(text):
+        return config.hold_silence_ms
+    if (
+        not text
+        or _UNFINISHED_TAIL.search(text)
+        or _DANGLING_CLAUSE.search(text)
+        or text.endswith((",", "-", "...", "…", ":", ";"))
+        or len(_WORD.findall(text)) < expected_words
+    ):
+        return config.unfinished_silence_ms
+    return config.end_silence_ms
+
+
+class TurnDetector:
+    """Feed it :meth:`feed` with each VAD window and :meth:`set_hint` with transcripts; act on its events."""
+
+    def __init__(self, config: TurnConfig | None = None) -> None:
+        self.config = config or TurnConfig()
+        self.phase = Phase.WAITING
+        self.interviewer_speaking = False
+        self.expected_words = 10
+        self._hint: str | None = None
+        self._hint_covers_ms = -1.0
+        self._run_start: float | None = None  # start of the current unconfirmed speech run
+        self._in_speech = False
+        self._turn_start = 0.0
+        self._last_speech_end = 0.0
+        self._paused = False
+        self._waiting_since: float | None = None
+        self._prompted = False
+        # The last answer of silence_needed(), with its inputs: it is asked every window, the words change rarely.
+        self._needed: tuple[str | None, int, float] | None = None
+
+    @property
+    def paused(self) -> bool:
+        """In a turn, and silent for at least the pause probe."""
+        return self.phase is Phase.TALKING and self._paused
+
+    @property
+    def candidate_speaking(self) -> bool:
+        """In a turn and not paused: the interviewer must not start talking now."""
+        return self.phase is Phase.TALKING and not self._paused
+
+    @property
+    def silence_needed_ms(self) -> float:
+        fresh = self._hint if self._hint_covers_ms >= self._last_speech_end else None
+        if self._needed is None or self._needed[0] != fresh or self._needed[1] != self.expected_words:
+            self._needed = (fresh, self.expected_words, silence_needed(fresh, self.expected_words, self.config))
+        return self._needed[2]
+
+    def set_interviewer_speaking(self, speaking: bool) -> None:
+        self.interviewer_speaking = speaking
+
+    def expect_answer(self, question: str, listening_from_ms: float) -> None:
+        """A question was asked and the floor is the candidate's from ``listening_from_ms``."""
+        self.expected_words = expected_answer_words(question)
+        self._waiting_since = listening_from_ms
+        self._prompted = False
+
+    def set_hint(self, transcript: str, covers_until_ms: float) -> None:
+        """The words of this turn up to ``covers_until_ms``. Only a hint covering all speech so far is trusted."""
+        if covers_until_ms >= self._hint_covers_ms:
+            self._hint = transcript
+            self._hint_covers_ms = covers_until_ms
+
+    def feed(self, probability: float, start_ms: float, duration_ms: float) -> list[TurnEvent]:
+        end_ms = start_ms + duration_ms
+        threshold = self.config.silence_threshold if self._in_speech else self.config.speech_threshold
+        self._in_speech = probability >= threshold
+        if self.phase is Phase.WAITING:
+            return self._feed_waiting(start_ms, end_ms)
+        return self._feed_talking(end_ms)
+
+    def end_turn_now(self, at_ms: float) -> list[TurnEvent]:
+        """The candidate said they are done (button, key): end the turn without waiting for silence."""
+        if self.phase is not Phase.TALKING:
+            return []
+        return [self._finish(at_ms, forced=True)]
+
+    def reject_speech(self) -> None:
+        """The speech just confirmed was not the candidate (an echo of the interviewer, a backchannel)."""
+        self.phase = Phase.WAITING
+        self._run_start = None
+
+    def reset(self) -> None:
+        """Forget the current turn (after it ended, or after a typed answer)."""
+        self.phase = Phase.WAITING
+        self._run_start = None
+        self._in_speech = False
+        self._hint = None
+        self._hint_covers_ms = -1.0
+        self._paused = False
+        self._waiting_since = None
+
+    def _feed_waiting(self, start_ms: float, end_ms: float) -> list[TurnEvent]:
+        if not self._in_speech:
+            self._run_start = None
+            return self._maybe_prompt(self._waiting_since, end_ms)
+        if self._run_start is None:
+            self._run_start = start_ms
+        confirm = self.config.barge_in_confirm_ms if self.interviewer_speaking else self.config.speech_confirm_ms
+        if end_ms - self._run_start < confirm:
+            return []
+        self.phase = Phase.TALKING
+        self._turn_start = self._run_start
+        self._last_speech_end = end_ms
+        self._run_start = None
+        self._paused = False
+        return [SpeechStarted(at_ms=self._turn_start, barge_in=self.interviewer_speaking)]
+
+    def _feed_talking(self, end_ms: float) -> list[TurnEvent]:
+        events: list[TurnEvent] = []
+        if self._in_speech:
+            self._last_speech_end = end_ms
+            if self._paused:
+                self._paused = False
+                events.append(PauseEnded(at_ms=end_ms))
+        if end_ms - self._turn_start >= self.config.max_turn_ms:
+            return [*events, self._finish(end_ms, forced=True)]
+        silence = end_ms - self._last_speech_end
+        if not self._paused and silence >= self.config.pause_probe_ms:
+            self._paused = True
+            events.append(PauseStarted(speech_end_ms=self._last_speech_end))
+        if silence >= self.silence_needed_ms:
+            return [*events, self._finish(end_ms)]
+        return events + self._maybe_prompt(self._last_speech_end if self._paused else None, end_ms)
+
+    def _maybe_prompt(self, silent_since: float | None, now_ms: float) -> list[TurnEvent]:
+        if self._prompted or silent_since is None or self.interviewer_speaking:
+            return []
+        if now_ms - silent_since < self.config.prompt_after_ms:
+            return []
+        self._prompted = True
+        return [LongSilence(at_ms=now_ms)]
+
+    def _finish(self, decided_at_ms: float, forced: bool = False) -> TurnEnded:
+        event = TurnEnded(self._turn_start, self._last_speech_end, decided_at_ms, forced)
+        self.reset()
+        return event

@@ -1,0 +1,1 @@
+"""Plumbing for language models behind an OpenAI-compatible API: the client, failures, fencing, usage."""

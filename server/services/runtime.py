@@ -1,0 +1,26 @@
+"""The long-lived parts one server process shares between all sessions: engines, the store and the event bus.
+
+Built once at start-up (models load once per process) and reached from routes as ``request.app.state.services``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from server.bus import EventBus, InProcessBus
+from server.config import Settings
+from server.conversation.base import InterviewerFactory
+from server.engines.base import SpeechToText, TextToSpeech, VoiceActivity
+from server.store.base import Store
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    stt: SpeechToText
+    tts: TextToSpeech
+    vad: VoiceActivity
+    interviewers: InterviewerFactory
+    #: Live events and steering between sessions and observers (across nodes with Redis).
+    bus: EventBus = field(default_factory=InProcessBus)
