@@ -17,6 +17,8 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # The address people open (behind a proxy, https://viva.example.com); empty: http://HOST:PORT.
+    public_url: str = ""
     data_dir: Path = Path("./data")
     log_level: str = "info"
 
@@ -95,6 +97,11 @@ class Settings(BaseSettings):
     @cached_property
     def sqlite_path(self) -> Path:
         return self.data_dir / "viva.sqlite3"
+
+    @cached_property
+    def base_url(self) -> str:
+        """Where users reach this server: the public URL, else the address ``viva serve`` listens on."""
+        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
 
     @cached_property
     def allowed_origins(self) -> list[str]:
