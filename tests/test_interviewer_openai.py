@@ -170,18 +170,20 @@ def factory(settings: Settings) -> OpenAIInterviewerFactory:
     return made
 
 
-async def test_the_model_words_the_greeting_streamed_sentence_by_sentence(settings: Settings, fake: FakeOpenAI) -> None:
-    spoken = (
-        "Hi Jane, welcome, and thanks for your time today! Let's start with your Kubernetes migration. "
-        "What was the situation?"
-    )
+async def test_the_model_words_the_first_question_streamed_sentence_by_sentence(
+    settings: Settings, fake: FakeOpenAI
+) -> None:
+    spoken = "Thanks for your time today, Jane! Let's start with your Kubernetes migration. What was the situation?"
     fake.push(CHAT, Scripted(content=spoken, chunk_chars=5))
     interviewer = factory(settings).create(setup())
-    reply = await interviewer.begin()
+    greeting = await interviewer.begin()
+    assert greeting.kind.value == "greeting" and not greeting.expects_answer
+    assert "Jane" in "".join(await chunks_of(greeting)) and not fake.calls(CHAT)  # the greeting is verbatim
+    reply = await interviewer.proceed()
     chunks = await chunks_of(reply)
-    assert reply.kind.value == "greeting" and reply.question_number == 1
+    assert reply.kind.value == "question" and reply.question_number == 1
     assert [c.strip() for c in chunks] == [
-        "Hi Jane, welcome, and thanks for your time today!",
+        "Thanks for your time today, Jane!",
         "Let's start with your Kubernetes migration.",
         "What was the situation?",
     ]
@@ -199,6 +201,7 @@ async def test_follow_ups_and_moves_are_decided_by_the_machine(settings: Setting
     fake.handle(CHAT, lambda request: Scripted(content="Could you say more about what you did yourself?"))
     interviewer = factory(settings).create(setup())
     await chunks_of(await interviewer.begin())
+    await chunks_of(await interviewer.proceed())
     follow_up = await interviewer.respond(Answer(THIN))
     await chunks_of(follow_up)
     assert follow_up.kind.value == "follow_up"
@@ -215,9 +218,11 @@ async def test_model_failing_twice_speaks_the_builtin_words(settings: Settings, 
     meter = UsageMeter()
     with metering(meter):
         interviewer = factory(settings).create(setup())
-        text = "".join(await chunks_of(await interviewer.begin()))
+        await chunks_of(await interviewer.begin())
+        text = "".join(await chunks_of(await interviewer.proceed()))
     builtin = BuiltinInterviewerFactory().create(setup())
-    expected = "".join(await chunks_of(await builtin.begin()))
+    await chunks_of(await builtin.begin())
+    expected = "".join(await chunks_of(await builtin.proceed()))
     assert text.strip() == expected.strip()
     assert len(fake.calls(CHAT)) == 2 and meter.usage.fallbacks == 1
     assert "HTTP 500; HTTP 429" in interviewer.snapshot()["fallbacks"][0]
@@ -233,7 +238,8 @@ async def test_a_stream_broken_mid_reply_finishes_with_the_planned_question(
         ),
     )
     interviewer = factory(settings).create(setup())
-    chunks = await chunks_of(await interviewer.begin())
+    await chunks_of(await interviewer.begin())
+    chunks = await chunks_of(await interviewer.proceed())
     assert chunks[0].strip() == "Hello Jane, welcome to the interview."
     assert chunks[-1] == interviewer.machine.plan[0].text
     assert len(fake.calls(CHAT)) == 1  # what was said cannot be unsaid: no second attempt
@@ -262,6 +268,7 @@ async def test_the_context_sent_per_turn_stays_bounded(settings: Settings, fake:
         setup(num_questions=14, job_description="", resume_text="", interview_type=InterviewType.MIXED)
     )
     await chunks_of(await interviewer.begin())
+    await chunks_of(await interviewer.proceed())
     while not interviewer.finished:
         await chunks_of(await interviewer.respond(Answer(STRONG_BEHAVIORAL)))
     sizes = [len(r.system) + len(r.user) for r in fake.calls(CHAT)]
@@ -273,6 +280,7 @@ async def test_snapshot_restores_into_either_engine(settings: Settings, fake: Fa
     fake.push(CHAT, Scripted(status=500), Scripted(status=500))
     interviewer = factory(settings).create(setup())
     await chunks_of(await interviewer.begin())
+    await chunks_of(await interviewer.proceed())
     state = json.loads(json.dumps(interviewer.snapshot()))
     restored = factory(settings).restore(setup(), state)
     assert isinstance(restored, OpenAIInterviewer) and restored.snapshot() == state

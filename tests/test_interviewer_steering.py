@@ -20,6 +20,7 @@ OBSERVER_QUESTION = "How did you decide which service to migrate first?"
 def test_an_observers_question_is_asked_after_the_current_answer_then_the_interview_goes_on() -> None:
     machine = InterviewMachine.start(setup())
     machine.begin()
+    machine.proceed()
     machine.queue_observer_question(f"  {OBSERVER_QUESTION} ")
     asked = machine.respond(Answer(THIN))  # a thin answer would otherwise get a follow-up
     assert asked.move is Move.OBSERVER_QUESTION and asked.text == OBSERVER_QUESTION
@@ -37,6 +38,7 @@ def test_an_observers_question_is_asked_after_the_current_answer_then_the_interv
 def test_several_questions_are_asked_in_order_and_a_repeat_repeats_the_observers_words() -> None:
     machine = InterviewMachine.start(setup())
     machine.begin()
+    machine.proceed()
     machine.queue_observer_question("First observer question?")
     machine.queue_observer_question("Second observer question?")
     assert machine.respond(Answer(STRONG_BEHAVIORAL)).text == "First observer question?"
@@ -51,6 +53,7 @@ def test_several_questions_are_asked_in_order_and_a_repeat_repeats_the_observers
 def test_a_skip_moves_on_after_the_current_answer_and_closes_after_the_last_question() -> None:
     machine = InterviewMachine.start(setup(), Policy(max_follow_ups_per_question=2))
     machine.begin()
+    machine.proceed()
     machine.request_skip()
     moved = machine.respond(Answer(THIN))
     assert moved.move is Move.ASK and moved.question_number == 2 and moved.observer_action == "skip_topic"
@@ -59,6 +62,7 @@ def test_a_skip_moves_on_after_the_current_answer_and_closes_after_the_last_ques
 
     last = InterviewMachine.start(setup(num_questions=1))
     last.begin()
+    last.proceed()
     last.request_skip()
     closing = last.respond(Answer(THIN))
     assert closing.move is Move.CLOSE and closing.done and closing.observer_action == "skip_topic"
@@ -71,6 +75,7 @@ def test_a_skip_moves_on_after_the_current_answer_and_closes_after_the_last_ques
 def test_queued_steering_and_an_observers_pending_question_survive_a_snapshot() -> None:
     machine = InterviewMachine.start(setup())
     machine.begin()
+    machine.proceed()
     machine.queue_observer_question(OBSERVER_QUESTION)
     machine.queue_observer_question("Then this one?")
     machine.request_skip()
@@ -88,6 +93,7 @@ def test_queued_steering_and_an_observers_pending_question_survive_a_snapshot() 
 def test_an_old_snapshot_without_steering_still_restores() -> None:
     machine = InterviewMachine.start(setup())
     machine.begin()
+    machine.proceed()
     snapshot = machine.snapshot()
     for key in ("observer_questions", "skip_requested", "asked_by_observer"):
         del snapshot[key]
@@ -98,6 +104,7 @@ def test_an_old_snapshot_without_steering_still_restores() -> None:
 async def test_both_engines_carry_the_observers_steering_in_their_replies() -> None:
     interviewer = create_interviewer_factory(Settings()).create(setup())
     await interviewer.begin()
+    await interviewer.proceed()
     interviewer.queue_question(OBSERVER_QUESTION)
     reply = await interviewer.respond(Answer(THIN))
     assert reply.asked_by == "observer" and reply.observer_action == "ask_question"
@@ -124,6 +131,7 @@ async def test_the_openai_interviewer_says_an_observers_question_word_for_word(f
     interviewer = create_interviewer_factory(settings).create(setup())
     fake.push(CHAT, Scripted(content="Hello Jane. Tell me about a migration you led."))
     assert "".join([c async for c in (await interviewer.begin()).chunks])
+    assert "".join([c async for c in (await interviewer.proceed()).chunks])
     interviewer.queue_question(OBSERVER_QUESTION)
     reply = await interviewer.respond(Answer(THIN))
     assert "".join([c async for c in reply.chunks]).strip() == OBSERVER_QUESTION

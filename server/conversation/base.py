@@ -32,6 +32,8 @@ class Reply:
     done: bool = False
     asked_by: str = "interviewer"
     observer_action: str | None = None
+    #: False for words that ask nothing (the greeting): once they were heard, ask :meth:`Interviewer.proceed`.
+    expects_answer: bool = True
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,11 @@ class Interviewer(Protocol):
     def finished(self) -> bool: ...
 
     async def begin(self) -> Reply:
-        """The greeting and the first question (or, when restored mid-interview, the current question again)."""
+        """The greeting, which asks nothing (or, when restored mid-interview, the current question again)."""
+        ...
+
+    async def proceed(self) -> Reply:
+        """The first question, once the greeting (a reply with ``expects_answer`` false) was heard."""
         ...
 
     async def respond(self, answer: Answer) -> Reply:

@@ -24,6 +24,9 @@ class BuiltinInterviewer:
     async def begin(self) -> Reply:
         return reply_for(self.machine.begin())
 
+    async def proceed(self) -> Reply:
+        return reply_for(self.machine.proceed())
+
     async def respond(self, answer: Answer) -> Reply:
         return reply_for(self.machine.respond(answer))
 
@@ -62,6 +65,7 @@ def reply_for(utterance: Utterance) -> Reply:
         done=utterance.done,
         asked_by=utterance.asked_by,
         observer_action=utterance.observer_action,
+        expects_answer=utterance.expects_answer,
     )
 
 

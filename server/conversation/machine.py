@@ -113,6 +113,8 @@ class Utterance:
     lead_in: str = ""
     #: "observer" when the candidate is asked an observer's question (spoken by the interviewer).
     asked_by: str = "interviewer"
+    #: False for words that ask nothing (the greeting): once heard, :meth:`InterviewMachine.proceed` goes on.
+    expects_answer: bool = True
     #: The observer's steering this utterance carries out: "ask_question" or "skip_topic".
     observer_action: str | None = None
 
@@ -134,6 +136,8 @@ class _State:
     observer_questions: list[str] = field(default_factory=list)  # to ask at the next turn boundary, in order
     skip_requested: bool = False  # an observer asked to move on after the current answer
     asked_by_observer: bool = False  # what the candidate is answering is an observer's question
+    question_asked: bool = True  # plan[current] was put to the candidate (False between greeting and question 1)
+    question_unheard: bool = False  # a barge-in cut the question off before the candidate could hear it
 
 
 class InterviewMachine:
@@ -169,6 +173,8 @@ class InterviewMachine:
             observer_questions=[str(q) for q in snapshot.get("observer_questions", [])],
             skip_requested=bool(snapshot.get("skip_requested", False)),
             asked_by_observer=bool(snapshot.get("asked_by_observer", False)),
+            question_asked=bool(snapshot.get("question_asked", True)),
+            question_unheard=bool(snapshot.get("question_unheard", False)),
         )
         return cls(setup, state, policy or Policy())
 
@@ -191,6 +197,8 @@ class InterviewMachine:
             "observer_questions": list(s.observer_questions),
             "skip_requested": s.skip_requested,
             "asked_by_observer": s.asked_by_observer,
+            "question_asked": s.question_asked,
+            "question_unheard": s.question_unheard,
         }
 
     # ------------------------------------------------------------------ read-only views
@@ -228,22 +236,34 @@ class InterviewMachine:
     # ------------------------------------------------------------------ transitions
 
     def begin(self) -> Utterance:
-        """The opening: greeting and first question, or on a restored interview, the pending question again."""
+        """The opening: a short greeting that asks nothing (:meth:`proceed` asks the first question once it was
+        heard), or on a restored interview, the pending question again."""
         s = self._s
         if s.finished:
             return self._close(s.end_reason or "completed", record=False)
         if not s.plan:
             s.started = True
             return self._close("completed")
-        if s.started:
+        if s.started and s.question_asked:
             lead_in = t.RESUME.format(name=self._name())
             resumed = self._say(Move.RESUME, s.asked_kind, f"{lead_in} {s.asked_text}", lead_in=lead_in, remember=False)
             if s.asked_by_observer:
                 return replace(resumed, question_number=0, question=None, asked_by="observer")
             return resumed
         s.started = True
-        lead_in = self._greeting()
-        return self._ask_current(Move.GREET, UtteranceKind.GREETING, lead_in)
+        s.question_asked = False
+        text = self._greeting()
+        s.history.append(Line(Role.INTERVIEWER, text, 0, UtteranceKind.GREETING))
+        return Utterance(Move.GREET, UtteranceKind.GREETING, 0, text, expects_answer=False)
+
+    def proceed(self) -> Utterance:
+        """After words that asked nothing (the greeting) were heard: the first question."""
+        s = self._s
+        if s.finished:
+            raise InterviewFinishedError("the interview is already over")
+        if s.question_asked:
+            raise RuntimeError("proceed() follows the greeting; the candidate is answering a question")
+        return self._ask_current(Move.ASK, UtteranceKind.QUESTION, "")
 
     def respond(self, answer: Answer) -> Utterance:
         """Take one finished answer and decide: repeat, rephrase, nudge, follow up, next question or close."""
@@ -255,6 +275,24 @@ class InterviewMachine:
         question = s.plan[s.current]
         text = answer.text.strip()
         self._account_time(answer)
+        if not s.question_asked:
+            # The candidate spoke over, or after, the greeting: their words answer no question, and the first
+            # question is asked now (never consumed by a "hello").
+            if text:
+                s.history.append(Line(Role.CANDIDATE, text, 0))
+            return self._ask_current(Move.ASK, UtteranceKind.QUESTION, t.AFTER_GREETING)
+        if s.question_unheard:
+            # A barge-in cut the question off before it was heard: finish it instead of taking this as the answer.
+            s.question_unheard = False
+            if text:
+                s.history.append(Line(Role.CANDIDATE, text, 0 if s.asked_by_observer else question.number))
+            return self._say(
+                Move.REPEAT,
+                s.asked_kind,
+                t.FINISH_QUESTION.format(text=s.asked_text),
+                question=question,
+                remember=False,
+            )
         if text:
             # An answer to an observer's question belongs to no planned question (number 0): it is kept in the
             # conversation but neither scored with, nor followed up as, the planned question.
@@ -299,11 +337,21 @@ class InterviewMachine:
         self._s.skip_requested = True
 
     def record_heard(self, text: str) -> None:
-        """Barge-in: only ``text`` of the last interviewer line was heard, so only that stays in the history."""
-        for line in reversed(self._s.history):
+        """Barge-in: only ``text`` of the last interviewer line was heard, so only that stays in the history.
+
+        When what was heard leaves out most of the question itself (it was cut off in its first seconds), the
+        next answer is not taken as its answer: the question is finished first.
+        """
+        s = self._s
+        for line in reversed(s.history):
             if line.role is Role.INTERVIEWER:
+                said = line.text
                 line.text = text.strip()
-                return
+                break
+        else:
+            return
+        if s.question_asked and line.kind in (UtteranceKind.QUESTION, UtteranceKind.FOLLOW_UP):
+            s.question_unheard = not heard_enough(text, said, s.asked_text)
 
     def reword_last(self, text: str) -> None:
         """Another engine phrased the last utterance its own way; remember its words, not the template's."""
@@ -351,8 +399,12 @@ class InterviewMachine:
         if isinstance(elapsed, int | float) and elapsed >= 0:
             s.elapsed_ms = max(s.elapsed_ms, int(elapsed))
             return
-        said = s.history[-1].text if s.history and s.history[-1].role is Role.INTERVIEWER else ""
-        speaking_ms = count_words(said) * 60_000 // INTERVIEWER_WORDS_PER_MINUTE
+        said: list[str] = []  # every interviewer line since the candidate last spoke (greeting and question)
+        for line in reversed(s.history):
+            if line.role is not Role.INTERVIEWER:
+                break
+            said.append(line.text)
+        speaking_ms = count_words(" ".join(said)) * 60_000 // INTERVIEWER_WORDS_PER_MINUTE
         answer_ms = answer.duration_ms or count_words(answer.text) * 60_000 // CANDIDATE_WORDS_PER_MINUTE
         s.elapsed_ms += speaking_ms + answer_ms
 
@@ -401,9 +453,12 @@ class InterviewMachine:
 
     def _ask_current(self, move: Move, kind: UtteranceKind, lead_in: str) -> Utterance:
         question = self._s.plan[self._s.current]
-        utterance = self._say(move, kind, f"{lead_in} {question.text}", question=question, lead_in=lead_in)
+        text = f"{lead_in} {question.text}".strip()
+        utterance = self._say(move, kind, text, question=question, lead_in=lead_in)
         self._s.asked_text = question.text
         self._s.asked_kind = UtteranceKind.QUESTION
+        self._s.question_asked = True
+        self._s.question_unheard = False
         return utterance
 
     def _close(self, reason: str, record: bool = True) -> Utterance:
@@ -448,6 +503,17 @@ class InterviewMachine:
 
     def _name(self) -> str:
         return self.setup.candidate_name.strip() or "there"
+
+
+#: Share of the question's own words (after any lead-in) that must have been heard for it to count as asked.
+HEARD_ENOUGH = 0.6
+
+
+def heard_enough(heard: str, said: str, question: str) -> bool:
+    """Whether the words heard of ``said`` (lead-in + ``question``) include most of ``question`` itself."""
+    lead_in_words = max(0, count_words(said) - count_words(question))
+    heard_question_words = count_words(heard.replace("…", " ")) - lead_in_words
+    return heard_question_words >= HEARD_ENOUGH * max(count_words(question), 1)
 
 
 def request_in(text: str) -> Move | None:

@@ -33,8 +33,9 @@ from server.llm.client import (
 from server.llm.usage import record
 from server.text.sentences import SentenceSplitter
 
-#: Moves said word for word: repeating must not change the question, nor the model an observer's question.
-_VERBATIM = frozenset({Move.REPEAT, Move.NUDGE, Move.RESUME, Move.OBSERVER_QUESTION})
+#: Moves said word for word: repeating must not change the question, nor the model an observer's question; the
+#: short greeting is the same for every candidate (and costs no model call before the first words).
+_VERBATIM = frozenset({Move.GREET, Move.REPEAT, Move.NUDGE, Move.RESUME, Move.OBSERVER_QUESTION})
 #: A reply longer than this is cut at the sentence that crosses it.
 MAX_REPLY_CHARS = 700
 _MARKDOWN = re.compile(r"[*_#`]+")
@@ -62,6 +63,9 @@ class OpenAIInterviewer:
     async def begin(self) -> Reply:
         return self._reply(self.machine.begin())
 
+    async def proceed(self) -> Reply:
+        return self._reply(self.machine.proceed())
+
     async def respond(self, answer: Answer) -> Reply:
         return self._reply(self.machine.respond(answer))
 
@@ -88,6 +92,7 @@ class OpenAIInterviewer:
             done=utterance.done,
             asked_by=utterance.asked_by,
             observer_action=utterance.observer_action,
+            expects_answer=utterance.expects_answer,
         )
 
     async def _phrase(self, utterance: Utterance) -> AsyncIterator[str]:

@@ -76,11 +76,8 @@ def interviewer_turn_prompt(
 def _task(utterance: Utterance) -> str:
     question = utterance.question
     planned = fence("PLANNED_QUESTION", question.text) if question else ""
-    if utterance.move is Move.GREET:
-        return (
-            "greet the candidate by name in one sentence, say you will interview them for the job title above, "
-            f"mention they can ask you to repeat or rephrase, then ask the first planned question:\n{planned}"
-        )
+    if utterance.move is Move.ASK and utterance.question_number == 1:
+        return f"you have just greeted the candidate; ask the first planned question:\n{planned}"
     if utterance.move is Move.ASK:
         return (
             "thank the candidate briefly for the last answer (one short sentence, no evaluation), then ask the "

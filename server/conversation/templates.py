@@ -346,14 +346,17 @@ FOLLOW_UPS: dict[str, tuple[str, ...]] = {
 # --------------------------------------------------------------------------- the frame of the interview
 
 GREETING = (
-    "Hello {name}, and thank you for joining. I'm Viva, and I'll be interviewing you today for the {title} "
-    "role. I have {count} main questions for you, and you can ask me to repeat or rephrase any of them. "
-    "Let's begin."
+    "Hello {name}, thanks for joining. I'm Viva, and I'll interview you for the {title} role: {count} questions, "
+    "and I can repeat any of them."
 )
 GREETING_TIMED = (
-    "Hello {name}, and thank you for joining. I'm Viva, and I'll be interviewing you today for the {title} "
-    "role. We have about {minutes} minutes, and you can ask me to repeat or rephrase any question. Let's begin."
+    "Hello {name}, thanks for joining. I'm Viva, and I'll interview you for the {title} role: about {minutes} "
+    "minutes, and I can repeat any question."
 )
+#: Before the first question, when the candidate answered the greeting.
+AFTER_GREETING = "Nice to meet you. Let's begin."
+#: The question was cut off before it was heard: say it whole.
+FINISH_QUESTION = "Let me finish the question. {text}"
 RESUME = "Welcome back, {name}. Let's pick up where we left off."
 ACKNOWLEDGEMENTS = ("Thank you.", "Thanks, that's helpful.", "Thank you for that.", "Got it, thanks.")
 TRANSITIONS = ("Next question.", "Let's move on.", "Here's the next one.", "Let's turn to something else.")

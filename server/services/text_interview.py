@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from protocol.messages import EndReason
-from server.conversation.base import Answer, Interviewer, Reply
+from server.conversation.base import Answer, Interviewer, Reply, single
 from server.services.errors import Refused
 from server.services.runtime import Services
 from server.store.base import (
@@ -50,6 +50,17 @@ class Outcome:
 
 async def _words(chunks: AsyncIterator[str]) -> str:
     return "".join([chunk async for chunk in chunks]).strip()
+
+
+async def _opening(interviewer: Interviewer) -> Reply:
+    """In text the greeting and the first question come together (the greeting asks nothing)."""
+    greeting = await interviewer.begin()
+    if greeting.expects_answer:
+        return greeting
+    words = await _words(greeting.chunks)
+    question = await interviewer.proceed()
+    rest = await _words(question.chunks)
+    return replace(question, chunks=single(f"{words} {rest}"))
 
 
 async def _pending_from(reply: Reply, turn_index: int) -> PendingQuestion:
@@ -91,7 +102,7 @@ async def current_question(services: Services, record: InterviewRecord) -> Pendi
             await _complete(services, record)
             return None
     # A restored interviewer repeats the question it was on (the live session left no words here to reuse).
-    pending = await _pending_from(await interviewer.begin(), len(record.turns))
+    pending = await _pending_from(await _opening(interviewer), len(record.turns))
     try:
         await services.store.mark_started(record.id, interviewer.snapshot(), pending)
     except InterviewClosed:
@@ -125,7 +136,7 @@ async def answer(services: Services, record: InterviewRecord, text: str, turn_in
         await _complete(services, record)
         raise Refused("conflict", "interview_over", "The interview has already ended (completed).")
     if pending is None:
-        pending = await _pending_from(await interviewer.begin(), len(record.turns))
+        pending = await _pending_from(await _opening(interviewer), len(record.turns))
     reply = await interviewer.respond(Answer(text=text, answered_by="text"))
     answered_at = datetime.now(UTC)
     turn = StoredTurn(

@@ -639,6 +639,9 @@ class LiveSession:
         if reply.done:
             self.end(m.EndReason.COMPLETED, "The interview is complete. Thank you!")
             return
+        if not reply.expects_answer:
+            self._speak(await self.interviewer.proceed())
+            return
         if not is_prompt:
             self.detector.expect_answer(text, self._vad_ms)
         self._last_activity = time.monotonic()
