@@ -1,6 +1,6 @@
 """Measure how well an evaluator orders hand-graded answers (strong > medium > weak).
 
-Reads ``tests/data/graded_answers.json``, scores every answer with the builtin evaluator, and prints:
+Reads ``tests/data/graded_answers_v1_in_sample.json``, scores every answer with the builtin evaluator, and prints:
 
 - the Spearman rank correlation between the grades (strong=3, medium=2, weak=1) and the overall scores,
   over all answers;
@@ -23,7 +23,7 @@ from server.conversation.planning import default_question
 from server.conversation.setup import InterviewSetup, InterviewType
 from server.evaluation.scoring import evaluate_answer
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "graded_answers.json"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "graded_answers_v1_in_sample.json"
 GRADES = {"strong": 3, "medium": 2, "weak": 1}
 
 
