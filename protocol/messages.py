@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     INTERNAL_ERROR = "internal_error"
     NOT_LIVE = "not_live"
     LIVE_UNAVAILABLE = "live_unavailable"
+    STORE_UNAVAILABLE = "store_unavailable"
 
 
 class CloseCode:
@@ -48,6 +49,7 @@ class CloseCode:
     POLICY_VIOLATION = 1008
     MESSAGE_TOO_BIG = 1009
     INTERNAL_ERROR = 1011
+    TRY_AGAIN_LATER = 1013
     UNAUTHORIZED = 4001
     FORBIDDEN = 4003
     NOT_FOUND = 4004
