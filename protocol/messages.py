@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import accumulate
 from enum import StrEnum
+from itertools import accumulate
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError

@@ -71,6 +71,7 @@ class DocumentPool:
         self._slots = asyncio.Semaphore(workers)
         self._capacity = workers + queue
         self._admitted = 0
+        self.working = 0  # documents being read by a worker right now
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
         self._closed = False
@@ -95,6 +96,7 @@ class DocumentPool:
 
     async def _run(self, kind: DocumentKind, data: bytes, max_pages: int, timeout_s: float) -> ExtractedText:
         worker = self._idle.pop() if self._idle else await self._spawn()
+        self.working += 1
         try:
             result = await asyncio.wait_for(worker.extract(kind, data, max_pages, timeout_s), timeout_s)
         except DocumentError:
@@ -119,6 +121,8 @@ class DocumentPool:
         except BaseException:
             await self._discard(worker)  # cancelled (the client left): the job's state is unknown
             raise
+        finally:
+            self.working -= 1
         self._idle.append(worker)
         return result
 
