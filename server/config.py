@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     hello_timeout_s: float = Field(default=10.0, gt=0)  # a candidate socket must send 'hello' within this
     audio_max_speed: float = Field(default=1.5, ge=1.0)  # upstream audio at most this many times real time...
     audio_burst_ms: int = Field(default=2000, ge=100)  # ...with this much audio ahead allowed in a burst
-    audio_flood_close_ms: int = Field(default=5000, ge=100)  # excess audio dropped before the socket is closed
+    audio_flood_close_ms: int = Field(default=2000, ge=100)  # excess audio dropped before the socket is closed
     turn_messages_per_10s: int = Field(default=5, ge=1)  # typed answers, end_turn and start, per session
     steering_per_10s: int = Field(default=5, ge=1)  # steering actions and notes, per observer socket
 

@@ -116,7 +116,7 @@ class AudioPacer:
 
     max_speed: float = 1.5
     burst_ms: float = 2000.0
-    tolerance_ms: float = 5000.0
+    tolerance_ms: float = 2000.0
     _budget: TokenBucket = field(init=False)
     _excess: TokenBucket = field(init=False)
     _warned: bool = field(init=False, default=False)
