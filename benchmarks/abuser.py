@@ -142,6 +142,8 @@ async def flood(url: str, until: float, stats: dict[str, int]) -> None:
                 while time.monotonic() < until:
                     await ws.send(_SILENCE)
                     stats["frames_sent"] += 1
+                    if stats["frames_sent"] % 50 == 0:
+                        await asyncio.sleep(0)  # let the connection see the server's close
         except websockets.ConnectionClosed as closed:
             stats[f"closed_{closed.rcvd.code if closed.rcvd else 'none'}"] += 1
         except OSError:

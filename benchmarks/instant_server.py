@@ -16,7 +16,7 @@ import uvicorn
 
 from benchmarks.instant_engines import FixedSpeechToText, LoudnessVad, ToneTextToSpeech
 from server.app import create_app
-from server.cli import WS_MAX_SIZE
+from server.cli import WS_MAX_SIZE, WebSocketProtocol
 from server.config import Settings
 from server.conversation.factory import create_interviewer_factory
 from server.logs import configure_logging
@@ -40,7 +40,8 @@ async def serve(host: str, port: int) -> None:
         create_app(services=services),
         host=host,
         port=port,
-        ws="websockets-sansio",
+        ws=WebSocketProtocol,
+        ws_per_message_deflate=False,
         ws_max_size=WS_MAX_SIZE,
         log_level=settings.log_level,
         log_config=configure_logging(settings.log_level),

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import argparse
 
+from typing import Any
+
 import uvicorn
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from server.config import Settings
 
 #: uvicorn closes the socket with 1009 above this; the session refuses smaller oversize messages itself.
 WS_MAX_SIZE = 1024 * 1024
+#: How long a peer has to answer the server's close before the connection is dropped.
+WS_CLOSE_TIMEOUT_S = 1.0
+
+
+class WebSocketProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's WebSocket protocol with a short closing handshake: after the server closes a socket (a flood
+    refused with 1008, say), uvicorn keeps reading and parsing whatever the peer still sends until it answers
+    the close, 10 s by default; a client that ignores the close could keep a core busy that long."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.close_timeout = WS_CLOSE_TIMEOUT_S
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -28,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
             create_app(settings),
             host=args.host,
             port=args.port,
-            ws="websockets-sansio",
+            ws=WebSocketProtocol,
             ws_max_size=WS_MAX_SIZE,
             # Compressing 20 ms PCM frames saves nothing and costs CPU on every frame (measured: a third of it).
             ws_per_message_deflate=False,

@@ -63,6 +63,7 @@ async def app_client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
 @asynccontextmanager
 async def served(services: Services) -> AsyncIterator[str]:
     """The app on a real socket, in this event loop (sockets need one; no subprocess, models shared); its URL."""
+    from server.cli import WebSocketProtocol
     from tests.conftest import free_port
 
     port = free_port()
@@ -70,7 +71,7 @@ async def served(services: Services) -> AsyncIterator[str]:
         create_app(services=services),
         host="127.0.0.1",
         port=port,
-        ws="websockets-sansio",
+        ws=WebSocketProtocol,
         ws_per_message_deflate=False,
         log_level="warning",
         lifespan="on",
