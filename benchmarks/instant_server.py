@@ -16,7 +16,7 @@ import uvicorn
 
 from benchmarks.instant_engines import FixedSpeechToText, LoudnessVad, ToneTextToSpeech
 from server.app import create_app
-from server.cli import WS_MAX_SIZE, WebSocketProtocol
+from server.cli import WS_MAX_SIZE, WebSocketProtocol, allow_event_loop_often
 from server.config import Settings
 from server.conversation.factory import create_interviewer_factory
 from server.logs import configure_logging
@@ -57,6 +57,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8123)
     args = parser.parse_args()
+    allow_event_loop_often()  # as `viva serve` does
     asyncio.run(serve(args.host, args.port))
 
 
