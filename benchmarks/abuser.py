@@ -197,8 +197,8 @@ async def typed_answers(url: str, until: float, stats: dict[str, int]) -> None:
             stats[f"closed_{closed.rcvd.code if closed.rcvd else 'none'}"] += 1
 
 
-async def abuse(url: str, seconds: float) -> dict[str, Any]:
-    os.nice(19)  # the abuser stands for a client on another machine: its own CPU must not be the server's loss
+async def abuse(url: str, seconds: float, nice: int) -> dict[str, Any]:
+    os.nice(nice)  # the abuser stands for a client on another machine: its own CPU must not be the server's loss
     start = time.monotonic()
     flood_stats: dict[str, int] = _counter()
     typed_stats: dict[str, int] = _counter()
@@ -218,12 +218,22 @@ def _counter() -> dict[str, int]:
 # --------------------------------------------------------------------------- the run
 
 
-async def measure(url: str, sessions: int, seconds: float, warmup: float) -> dict[str, Any]:
+async def measure(url: str, sessions: int, seconds: float, warmup: float, nice: int) -> dict[str, Any]:
     polite, tasks = await polite_sessions(url, sessions)
     await asyncio.sleep(warmup)
     baseline_start = time.monotonic()
     await asyncio.sleep(seconds)
-    command = [sys.executable, "-m", "benchmarks.abuser", "--abuse", url, "--seconds", str(seconds)]
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.abuser",
+        "--abuse",
+        url,
+        "--seconds",
+        str(seconds),
+        "--nice",
+        str(nice),
+    ]
     abuser = await asyncio.create_subprocess_exec(*command, cwd=ROOT, stdout=subprocess.PIPE)
     out, _ = await abuser.communicate()
     abuse_end = time.monotonic()
@@ -258,9 +268,11 @@ async def measure(url: str, sessions: int, seconds: float, warmup: float) -> dic
     return result
 
 
-def run(sessions: int = 20, seconds: float = 20.0, warmup: float = 3.0, verbose: bool = True) -> dict[str, Any]:
+def run(
+    sessions: int = 20, seconds: float = 20.0, warmup: float = 3.0, nice: int = 19, verbose: bool = True
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="viva-bench-abuser-") as tmp, InstantServer(Path(tmp)) as server:
-        result = asyncio.run(measure(server.url, sessions, seconds, warmup))
+        result = asyncio.run(measure(server.url, sessions, seconds, warmup, nice))
     if verbose:
         print(f"One abuser against {sessions} well-behaved sessions, instant engines; {machine()}")
         print(f"  load average (1, 5, 15 min) at the end: {result['load_average']}")
@@ -286,12 +298,13 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20.0, help="each window: without, then with the abuser")
     parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--nice", type=int, default=19, help="the abuser's CPU priority (0: as high as the server's)")
     parser.add_argument("--abuse", metavar="URL", help=argparse.SUPPRESS)  # the abuser's own process
     args = parser.parse_args()
     if args.abuse:
-        print(json.dumps(asyncio.run(abuse(args.abuse, args.seconds))))
+        print(json.dumps(asyncio.run(abuse(args.abuse, args.seconds, args.nice))))
         return
-    run(args.sessions, args.seconds, args.warmup)
+    run(args.sessions, args.seconds, args.warmup, args.nice)
 
 
 if __name__ == "__main__":
