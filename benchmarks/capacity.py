@@ -44,12 +44,16 @@ IDLE_SESSIONS = 500
 #: Sessions streaming silence only, to measure what one upstream frame costs the server.
 SILENT_SESSIONS = 200
 MAX_P99_MS = 50.0
+#: One load generator is one client address running hundreds of interviews: lift the per-node and
+#: per-credential limits that would (rightly) refuse it, since capacity is what is measured here.
+HARNESS_LIMITS = {"VIVA_MAX_LIVE_SESSIONS": "100000", "VIVA_INTERVIEW_STARTS_PER_MINUTE": "100000"}
 
 
 class InstantServer:
     """``benchmarks.instant_server`` in a subprocess with its own data directory and port."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+        self.env = {**HARNESS_LIMITS, **(env or {})}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
@@ -61,7 +65,7 @@ class InstantServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.instant_server", "--port", str(self.port)],
             cwd=ROOT,
-            env={**os.environ, "VIVA_DATA_DIR": str(self.data_dir)},
+            env={**os.environ, **self.env, "VIVA_DATA_DIR": str(self.data_dir)},
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -16,7 +16,7 @@ import uvicorn
 
 from benchmarks.instant_engines import FixedSpeechToText, LoudnessVad, ToneTextToSpeech
 from server.app import create_app
-from server.cli import WS_MAX_SIZE
+from server.cli import WS_MAX_SIZE, WebSocketProtocol, allow_event_loop_often
 from server.config import Settings
 from server.conversation.factory import create_interviewer_factory
 from server.logs import configure_logging
@@ -40,7 +40,8 @@ async def serve(host: str, port: int) -> None:
         create_app(services=services),
         host=host,
         port=port,
-        ws="websockets-sansio",
+        ws=WebSocketProtocol,
+        ws_per_message_deflate=False,
         ws_max_size=WS_MAX_SIZE,
         log_level=settings.log_level,
         log_config=configure_logging(settings.log_level),
@@ -56,6 +57,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8123)
     args = parser.parse_args()
+    allow_event_loop_often()  # as `viva serve` does
     asyncio.run(serve(args.host, args.port))
 
 

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the project's packages importable
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import capacity, premature_cutoffs, turn_latency  # noqa: E402
+from benchmarks import abuser, capacity, premature_cutoffs, turn_latency  # noqa: E402
 
 
 def main() -> None:
@@ -24,6 +24,8 @@ def main() -> None:
     load = capacity.run()
     print(flush=True)
     cutoffs = premature_cutoffs.run()
+    print(flush=True)
+    abuse = abuser.run()
     print(f"\nAll benchmarks took {(time.monotonic() - started) / 60:.1f} minutes.\n")
     figures = {
         "response_gap_p50_ms": latency["response_gap_p50_ms"],
@@ -32,6 +34,9 @@ def main() -> None:
         "max_sessions_no_drop": load["max_sessions_no_drop"],
         "idle_session_kib": load["idle_session_kib"],
         "premature_cutoffs": cutoffs["premature_cutoffs"],
+        "abuser_p99_delta_ms": abuse["abuser_p99_delta_ms"],
+        "control_rtt_p99_ms_baseline": abuse["control_rtt_p99_ms_baseline"],
+        "control_rtt_p99_ms_with_abuser": abuse["control_rtt_p99_ms_with_abuser"],
     }
     for name, value in figures.items():
         print(f"{name}={value}")

@@ -10,7 +10,9 @@ Parsing is pure: text goes in, a validated model (or a :class:`ProtocolError`) c
 from __future__ import annotations
 
 import json
+import re
 from enum import StrEnum
+from itertools import accumulate
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -21,6 +23,10 @@ PROTOCOL_VERSION = 1
 MAX_TEXT_MESSAGE_BYTES = 64 * 1024
 #: Longest typed answer, in characters.
 MAX_ANSWER_CHARS = 8000
+#: Deepest nesting of arrays and objects a peer may send (no message needs more than 3).
+MAX_JSON_DEPTH = 32
+#: Largest integer any field accepts: JavaScript's largest exact integer (2**53 - 1), well inside int64.
+MAX_INT = 2**53 - 1
 
 
 class ErrorCode(StrEnum):
@@ -38,6 +44,7 @@ class ErrorCode(StrEnum):
     NOT_LIVE = "not_live"
     LIVE_UNAVAILABLE = "live_unavailable"
     STORE_UNAVAILABLE = "store_unavailable"
+    RATE_LIMITED = "rate_limited"
 
 
 class CloseCode:
@@ -127,8 +134,8 @@ class Playback(_Message):
     """Progress of the client's playback of one interviewer utterance."""
 
     type: Literal["playback"] = "playback"
-    utterance_id: int = Field(ge=0)
-    played_ms: int = Field(ge=0, description="Milliseconds of this utterance played so far.")
+    utterance_id: int = Field(ge=0, le=MAX_INT)
+    played_ms: int = Field(ge=0, le=MAX_INT, description="Milliseconds of this utterance played so far.")
     done: bool = Field(default=False, description="True once the whole utterance has been played.")
 
 
@@ -380,7 +387,7 @@ class Observe(_Message):
     """First message of an observer: start watching after event ``after_seq`` (0: from the beginning)."""
 
     type: Literal["observe"] = "observe"
-    after_seq: int = Field(default=0, ge=0)
+    after_seq: int = Field(default=0, ge=0, le=MAX_INT)
     name: str = Field(default="", max_length=60, description="Shown with this observer's steering and notes.")
 
 
@@ -503,9 +510,34 @@ class ProtocolError(Exception):
         return ErrorMessage(code=self.code, message=self.message, fatal=fatal)
 
 
+#: A JSON string once its escaped backslashes and quotes are gone; an unterminated one runs to the end.
+_JSON_STRING = re.compile(r'"[^"]*"?')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def json_too_deep(text: str | bytes, max_depth: int = MAX_JSON_DEPTH) -> bool:
+    """True when ``text`` nests arrays or objects deeper than ``max_depth``: checked before parsing.
+
+    The standard parser recurses once per level, so a kilobyte of ``[`` raises RecursionError deep inside
+    it (closed or not). This check does not recurse: text with fewer brackets than the bound (nearly every
+    message) is answered by two counts; otherwise the strings are cut out, the brackets kept, and the
+    deepest running total of opens minus closes is taken, every step in C.
+    """
+    if isinstance(text, bytes | bytearray):
+        text = bytes(text).decode("utf-8", errors="replace")
+    if text.count("[") + text.count("{") <= max_depth:
+        return False
+    unescaped = text.replace("\\\\", "").replace('\\"', "")  # left to right, as a JSON reader pairs them
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", unescaped))
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > max_depth
+
+
 def _decode_object(text: str | bytes) -> dict[str, Any]:
     if len(text) > MAX_TEXT_MESSAGE_BYTES:
         raise ProtocolError(ErrorCode.MESSAGE_TOO_LARGE, f"message exceeds {MAX_TEXT_MESSAGE_BYTES} bytes")
+    if json_too_deep(text):
+        raise ProtocolError(ErrorCode.INVALID_MESSAGE, f"message nests deeper than {MAX_JSON_DEPTH} levels")
     try:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:

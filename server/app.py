@@ -18,6 +18,8 @@ from server.http import candidate_socket, health, observer_socket, rest
 from server.http.errors import EXCEPTION_HANDLERS
 from server.http.middleware import middleware
 from server.metrics import routes as metrics_routes
+from server.services.document_pool import DocumentPool
+from server.services.limits import PerKeyLimit
 from server.services.runtime import Services
 from server.store import create_store
 
@@ -50,10 +52,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = services or await build_services(settings)
-        app.state.live_connections = {}
+        app.state.live_connections = {}  # interview id -> its candidate socket on this node
+        app.state.observer_counts = {}  # interview id -> observer sockets open on this node
+        limits = app.state.services.settings
+        app.state.start_limit = PerKeyLimit(
+            "too_many_starts", "interviews created", limits.interview_starts_per_minute, 60.0
+        )
+        app.state.documents = DocumentPool(limits.document_workers, limits.document_queue)  # workers start when used
         try:
             yield
         finally:
+            await app.state.documents.close()
             if owned:
                 await app.state.services.bus.close()
                 await app.state.services.store.close()

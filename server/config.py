@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     whisper_model_path: str = ""
     whisper_beam_size: int = Field(default=5, ge=1, le=10)  # finals; partial captions use 1
     whisper_threads: int = Field(default=2, ge=1)
+    # Each speech engine has its own worker threads, so nothing else (uploads, scoring) can delay speech.
+    whisper_workers: int = Field(default=1, ge=1, le=16)  # transcriptions at once (each uses whisper_threads)
+    piper_workers: int = Field(default=2, ge=1, le=16)  # sentences synthesized at once
     piper_model_path: str = ""
     piper_config_path: str = ""
     silero_model_path: str = ""
@@ -66,9 +69,23 @@ class Settings(BaseSettings):
     database_schema: str = Field(default="public", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
     database_max_connections: int = Field(default=10, ge=1)
 
-    # Document uploads (resume, job description).
+    # Document uploads (resume, job description): parsed in worker processes, at most document_workers at once
+    # and document_queue more waiting (beyond that, 503 busy); a parse over pdf_timeout_s is killed.
     max_pdf_pages: int = Field(default=50, ge=1)
     pdf_timeout_s: float = Field(default=10.0, gt=0)
+    document_workers: int = Field(default=2, ge=1, le=64)
+    document_queue: int = Field(default=8, ge=0, le=1000)
+
+    # What one client may ask of this node (server/services/limits.py). Each is per node.
+    interview_starts_per_minute: int = Field(default=20, ge=1)  # per recruiter credential (or client address)
+    max_live_sessions: int = Field(default=20, ge=1)  # candidate sessions at once; more are closed with 1013
+    max_observers_per_interview: int = Field(default=10, ge=1)
+    hello_timeout_s: float = Field(default=10.0, gt=0)  # a candidate socket must send 'hello' within this
+    audio_max_speed: float = Field(default=1.5, ge=1.0)  # upstream audio at most this many times real time...
+    audio_burst_ms: int = Field(default=2000, ge=100)  # ...with this much audio ahead allowed in a burst
+    audio_flood_close_ms: int = Field(default=2000, ge=100)  # excess audio dropped before the socket is closed
+    turn_messages_per_10s: int = Field(default=5, ge=1)  # typed answers, end_turn and start, per session
+    steering_per_10s: int = Field(default=5, ge=1)  # steering actions and notes, per observer socket
 
     # Recruiter API (history, results): open when unset; when set, those routes need it as a Bearer token
     # (or, for one interview, that interview's observer token).

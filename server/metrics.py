@@ -47,6 +47,12 @@ class Metrics:
         self.audio_frames_received = Counter(
             "viva_audio_frames_received", "Upstream binary frames received by live sessions", registry=self.registry
         )
+        self.refusals = Counter(
+            "viva_refusals",
+            "Requests, messages and frames refused by a limit, by limit",
+            ["limit"],
+            registry=self.registry,
+        )
         self.barge_ins = Counter(
             "viva_barge_ins", "Speech over the interviewer, by outcome", ["outcome"], registry=self.registry
         )

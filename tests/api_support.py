@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import uvicorn
 
 from server.app import create_app
 from server.config import Settings
@@ -56,6 +58,35 @@ async def app_client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://viva") as c:
         yield c
+
+
+@asynccontextmanager
+async def served(services: Services) -> AsyncIterator[str]:
+    """The app on a real socket, in this event loop (sockets need one; no subprocess, models shared); its URL."""
+    from server.cli import WebSocketProtocol
+    from tests.conftest import free_port
+
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(services=services),
+        host="127.0.0.1",
+        port=port,
+        ws=WebSocketProtocol,
+        ws_per_message_deflate=False,
+        log_level="warning",
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
 
 
 @asynccontextmanager

@@ -63,7 +63,9 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
         self.log_path = data_dir / "server.log"
-        self.env = {**os.environ, "VIVA_DATA_DIR": str(data_dir), **(env or {})}
+        # Tests create many interviews from one address: a generous start limit unless a test sets its own.
+        limits = {"VIVA_INTERVIEW_STARTS_PER_MINUTE": "100000"}
+        self.env = {**os.environ, **limits, "VIVA_DATA_DIR": str(data_dir), **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60) -> ServerProcess:

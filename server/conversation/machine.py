@@ -40,6 +40,11 @@ _REPHRASE = re.compile(
 #: Longer than this, a turn is an answer even if it contains "repeat" or "what do you mean".
 _MAX_REQUEST_WORDS = 14
 
+#: How much of each answer is read to choose a follow-up: about the longest spoken turn (two minutes). A typed
+#: answer may be longer (it is kept and scored whole), but this runs on the event loop's thread, and what an
+#: answer lacks shows well before its 2,000th character.
+MAX_READ_CHARS = 2000
+
 
 class InterviewFinishedError(RuntimeError):
     """An answer arrived after the closing words."""
@@ -373,7 +378,7 @@ class InterviewMachine:
         s = self._s
         if s.follow_ups >= self.policy.max_follow_ups_per_question or not self._time_allows_follow_up():
             return None
-        combined = " ".join(self.answers_to(question.number))
+        combined = " ".join(answer[:MAX_READ_CHARS] for answer in self.answers_to(question.number))
         for gap in find_gaps(question, combined):
             if gap.value not in s.gaps_asked:
                 return gap

@@ -19,8 +19,11 @@ def create_engines(settings: Settings) -> tuple[SpeechToText, TextToSpeech, Voic
         settings.whisper_model_path or None,
         threads=settings.whisper_threads,
         beam_size=settings.whisper_beam_size,
+        workers=settings.whisper_workers,
     )
-    piper = PiperTextToSpeech(settings.piper_model_path or None, settings.piper_config_path or None)
+    piper = PiperTextToSpeech(
+        settings.piper_model_path or None, settings.piper_config_path or None, workers=settings.piper_workers
+    )
     stt: SpeechToText = whisper
     tts: TextToSpeech = piper
     if settings.stt_engine == "openai" or settings.tts_engine == "openai":

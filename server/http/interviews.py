@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar, cast
 
@@ -11,7 +12,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from server.evaluation.base import question_from_snapshot
-from server.http.access import load_interview, require_admin, require_candidate, require_observer
+from server.http.access import credential_key, load_interview, require_admin, require_candidate, require_observer
 from server.http.bodies import describe_validation_error, read_json
 from server.http.errors import ApiError
 from server.http.schemas import (
@@ -52,6 +53,7 @@ def _services(request: Request) -> Services:
 
 async def start_interview(request: Request) -> JSONResponse:
     services = _services(request)
+    request.app.state.start_limit.check(credential_key(request, services), time.monotonic())
     body = await read_json(request, StartRequest)
     setup = body.to_setup(services.settings.default_num_questions)
     candidate_token, observer_token = new_token(), new_token()
@@ -237,11 +239,12 @@ operations = [
         "Returns the interview's id and its links: the candidate's (live interview page) and the observer's (the "
         "report, and the live room to watch and steer). Their tokens are shown only here; the server keeps only "
         "their SHA-256 digests. Links expire (`VIVA_CANDIDATE_LINK_TTL_S`, `VIVA_OBSERVER_LINK_TTL_S`) and can "
-        "be revoked.",
+        "be revoked. Each recruiter (the admin token, else the client's address) may create "
+        "`VIVA_INTERVIEW_STARTS_PER_MINUTE` per minute; more get 429 `too_many_starts` with `Retry-After`.",
         body=StartRequest,
         response=StartResponse,
         status=201,
-        errors=(400, 413, 422),
+        errors=(400, 413, 422, 429),
     ),
     Operation(
         "POST",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from pydantic import BaseModel
 from starlette.routing import WebSocketRoute
@@ -18,9 +19,11 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from protocol import messages as m
 from server.http.admission import admit_socket, close_for
+from server.metrics import METRICS
 from server.observers.feed import LinkWasRevoked, ObserverFeed
 from server.observers.steering import send_steering
 from server.observers.wire import CommandRefused
+from server.services.limits import per_window
 from server.services.links import LinkRefused, check_watcher
 from server.services.runtime import Services
 from server.store.base import InterviewRecord
@@ -39,7 +42,22 @@ async def observer_socket(websocket: WebSocket) -> None:
         return
     services, record, token = admitted
     await websocket.accept()
-    code, reason = await ObserverRoom(websocket, services, record, token).run()
+    watching: dict[str, int] = websocket.app.state.observer_counts
+    limit = services.settings.max_observers_per_interview
+    if watching.get(record.id, 0) >= limit:
+        METRICS.refusals.labels(limit="observers").inc()
+        reason = f"this interview already has {limit} observers on this server; try again when one leaves"
+        await websocket.close(code=m.CloseCode.TRY_AGAIN_LATER, reason=reason)
+        return
+    watching[record.id] = watching.get(record.id, 0) + 1
+    try:
+        code, reason = await ObserverRoom(websocket, services, record, token).run()
+    except Exception:
+        log.exception("an observer socket failed")
+        code, reason = m.CloseCode.INTERNAL_ERROR, "internal error"
+    finally:
+        if (left := watching.pop(record.id, 1) - 1) > 0:
+            watching[record.id] = left
     with contextlib.suppress(Exception):
         await websocket.close(code=code, reason=reason)
 
@@ -55,6 +73,7 @@ class ObserverRoom:
         self.name = ""
         self._send_lock = asyncio.Lock()
         self._commands: set[str] = set()
+        self._steering_budget = per_window(services.settings.steering_per_10s, 10.0)
 
     async def send(self, message: BaseModel) -> None:
         async with self._send_lock:
@@ -83,7 +102,10 @@ class ObserverRoom:
         if failure is not None:
             log.error("an observer feed failed", exc_info=failure)
             return m.CloseCode.INTERNAL_ERROR, "the live feed failed"
-        if steering.done() and not steering.cancelled() and steering.exception() is None:
+        if steering.done() and not steering.cancelled():
+            if (error := steering.exception()) is not None:
+                log.error("handling an observer's message failed", exc_info=error)
+                return m.CloseCode.INTERNAL_ERROR, "internal error"
             return steering.result() or (m.CloseCode.NORMAL, "")
         return m.CloseCode.GOING_AWAY, "connection closed"
 
@@ -139,6 +161,15 @@ class ObserverRoom:
                 return message
             if isinstance(message, m.Observe):
                 await self.send(m.ErrorMessage(code=m.ErrorCode.OUT_OF_ORDER, message="'observe' was already received"))
+                continue
+            now = time.monotonic()
+            if not self._steering_budget.take(now):
+                METRICS.refusals.labels(limit="steering").inc()
+                wait = self._steering_budget.retry_after(now)
+                text = f"Too many steering actions and notes; wait {wait:.1f} s and try again."
+                await self.send(
+                    m.SteeringRefused(request_id=message.request_id, code=m.ErrorCode.RATE_LIMITED, message=text)
+                )
                 continue
             try:
                 await check_watcher(self.services, self.record.id, self.token)

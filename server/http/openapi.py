@@ -35,7 +35,9 @@ _ERROR_MEANINGS = {
     413: "The body or file is too large.",
     415: "The file's type (judged by its content) is not accepted.",
     422: "Invalid input; the message names the field or the problem.",
+    429: "Too many requests from this credential; `Retry-After` says when to try again.",
     502: "A speech engine failed.",
+    503: "The server is busy with other work of this kind; `Retry-After` says when to try again.",
 }
 
 _ACCESS = {

@@ -8,7 +8,7 @@ from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from protocol.messages import MAX_ANSWER_CHARS, UtteranceKind
+from protocol.messages import MAX_ANSWER_CHARS, MAX_INT, UtteranceKind
 from server.conversation.setup import BankQuestion, InterviewSetup, InterviewType
 from server.evaluation.report import Report
 from server.services.documents import MAX_DOCUMENT_CHARS
@@ -109,6 +109,7 @@ class AnswerRequest(CandidateRequest):
     turn_index: int | None = Field(
         default=None,
         ge=0,
+        le=MAX_INT,
         description="The `turn_index` of the question being answered. With it, a retried request cannot answer "
         "the next question by mistake: it gets 409 `already_answered` instead.",
     )
@@ -218,7 +219,7 @@ class HistoryQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=20, ge=1, le=100)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_INT)
     job_title: str | None = Field(default=None, max_length=200, description="Case-insensitive part of the title.")
     status: InterviewStatus | None = None
 

@@ -2,7 +2,8 @@
 
 The type is decided by the bytes, never by the file name. Every refusal is a :class:`DocumentError` with a
 stable code and an explanation the candidate or recruiter can act on. Extraction is synchronous and CPU-bound;
-callers run it in a worker thread. A PDF is bounded in pages and in time (checked between pages).
+callers run it in a worker process (:mod:`server.services.document_pool`, which also kills a parse that runs
+over its time inside a page). A PDF is bounded in pages and in time (also checked between pages).
 """
 
 from __future__ import annotations

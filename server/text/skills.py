@@ -165,13 +165,22 @@ SKILLS: tuple[Skill, ...] = tuple(
 _PATTERNS: tuple[tuple[Skill, tuple[re.Pattern[str], ...]], ...] = tuple(
     (skill, tuple(_compile(a) for a in skill.aliases)) for skill in SKILLS
 )
+#: Per skill, its aliases' words as a quick substring test: a pattern can only match where its words occur,
+#: so the regular expressions run only for the few skills whose words are there (a long answer is read once
+#: per skill instead of once per pattern).
+_LITERALS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(a.removeprefix("=").lower() for a in skill.aliases) for skill in SKILLS
+)
 BY_NAME: dict[str, Skill] = {skill.name: skill for skill in SKILLS}
 
 
 def find_skills(text: str) -> list[str]:
     """Canonical names of the skills mentioned in ``text``, in order of first mention."""
     found: list[tuple[int, str]] = []
-    for skill, patterns in _PATTERNS:
+    lowered = text.lower()
+    for (skill, patterns), literals in zip(_PATTERNS, _LITERALS, strict=True):
+        if lowered.isascii() and not any(literal in lowered for literal in literals):
+            continue
         positions = [m.start() for p in patterns if (m := p.search(text))]
         if positions:
             found.append((min(positions), skill.name))
@@ -240,18 +249,27 @@ _LONG_ALIASES = tuple(
     sorted({a for skill in SKILLS for a in skill.aliases if a.isalpha() and len(a) >= 6 and a.islower()})
 )
 _LONG_ALIAS_SET = frozenset(_LONG_ALIASES)
+#: The long aliases within one letter of each length, in :data:`_LONG_ALIASES` order.
+_ALIASES_NEAR_LENGTH: dict[int, tuple[str, ...]] = {
+    length: tuple(a for a in _LONG_ALIASES if abs(len(a) - length) <= 1)
+    for length in range(6, max(map(len, _LONG_ALIASES), default=6) + 2)
+}
 
 
 def correct_slips(text: str) -> str:
     """``text`` with long words one edit away from a skill's name replaced by that name, so a transcript's
-    "Cubernetes" or "Postgress" still counts as the skill (used for detection only, never for quotes)."""
+    "Cubernetes" or "Postgress" still counts as the skill (used for detection only, never for quotes).
+
+    Each distinct word is looked up once, among the aliases of about its length: a long answer repeats its
+    words, and this runs on the event loop's thread."""
+    fixed: dict[str, str | None] = {}
 
     def fix(match: re.Match[str]) -> str:
         word = match.group().lower()
-        if word in _LONG_ALIAS_SET:
-            return match.group()
-        candidates = [a for a in _LONG_ALIASES if abs(len(a) - len(word)) <= 1 and within_one_edit(word, a)]
-        return candidates[0] if candidates else match.group()
+        if word not in fixed:
+            near = () if word in _LONG_ALIAS_SET else _ALIASES_NEAR_LENGTH.get(len(word), ())
+            fixed[word] = next((a for a in near if within_one_edit(word, a)), None)
+        return fixed[word] or match.group()
 
     return re.sub(r"[A-Za-z]{6,}", fix, text)
 

@@ -15,6 +15,8 @@ import { clientMessage } from "./wire";
 const CLOSE_EXPLANATIONS: Record<number, string> = {
   1009: "The connection was closed because a message was too large.",
   1011: "The server ran into a problem.",
+  1008: "The connection was closed: this page sent audio faster than real time.",
+  1013: "The server is at its limit of live interviews right now. Try again in a minute.",
   4001: "This interview link is not valid (the token was refused).",
   4003: "This interview cannot be joined.",
   4004: "This interview does not exist.",
