@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     prompt_after_ms: int = Field(default=8000, ge=1000)  # a long silence earns a gentle prompt
     max_turn_ms: int = Field(default=120_000, ge=1000)
     partial_interval_ms: int = Field(default=1000, ge=200)
+    # Debugging: a folder where each live session writes its inputs (answers included) for replay; off when empty.
+    record_sessions_dir: str = ""
 
     # Session limits.
     idle_timeout_s: float = Field(default=300.0, gt=0)

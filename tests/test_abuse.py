@@ -126,19 +126,19 @@ async def test_a_bug_while_handling_a_message_closes_with_1011_and_still_frees_t
     """Whatever goes wrong inside the session's handling of one message, its shutdown runs."""
     shut_down: list[str] = []
     real_shutdown = candidate_socket.LiveSession.shutdown
-    real_on_text = candidate_socket.LiveSession.on_text
+    real_feed_text = candidate_socket.LiveSession.feed_text
 
-    async def shutdown(self: Any, ending: Any) -> None:
+    async def shutdown(self: Any) -> None:
         shut_down.append(self.record.id)
-        await real_shutdown(self, ending)
+        await real_shutdown(self)
 
-    async def on_text(self: Any, text: str) -> None:
+    async def feed_text(self: Any, text: str) -> None:
         if "boom" in text:
             raise RuntimeError("a bug")
-        await real_on_text(self, text)
+        await real_feed_text(self, text)
 
     monkeypatch.setattr(candidate_socket.LiveSession, "shutdown", shutdown)
-    monkeypatch.setattr(candidate_socket.LiveSession, "on_text", on_text)
+    monkeypatch.setattr(candidate_socket.LiveSession, "feed_text", feed_text)
     async with served(services) as url:
         created = await create(url)
         session = await candidate(url, created)

@@ -9,7 +9,7 @@ import pytest
 
 from server.audio.pcm import resample_pcm16
 from server.config import Settings
-from server.engines.base import EngineError, SpeechToText, TextToSpeech
+from server.engines.base import EngineError, SpeechToText, TextToSpeech, Transcript
 from server.engines.openai_speech import OPENAI_PCM_RATE, OpenAISpeechToText, OpenAITextToSpeech
 from server.llm.usage import UsageMeter, metering
 from tests.fake_openai import SPEECH, TRANSCRIPTIONS, FakeOpenAI, Scripted, tone
@@ -25,9 +25,9 @@ class RecordingStt:
     def __init__(self) -> None:
         self.calls: list[bool] = []
 
-    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> str:
+    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> Transcript:
         self.calls.append(partial)
-        return "from the embedded engine"
+        return Transcript("from the embedded engine")
 
 
 class ToneTts:
@@ -67,8 +67,8 @@ async def test_transcription_sends_a_wav_and_meters_the_seconds(settings: Settin
     fake.push(TRANSCRIPTIONS, Scripted(text="  I led the migration.  "))
     meter = UsageMeter()
     with metering(meter):
-        text = await OpenAISpeechToText(settings).transcribe(ONE_SECOND_16K)
-    assert text == "I led the migration."
+        heard = await OpenAISpeechToText(settings).transcribe(ONE_SECOND_16K)
+    assert heard == Transcript("I led the migration.")
     (request,) = fake.calls(TRANSCRIPTIONS)
     assert request.body["model"] == "whisper-1"
     assert request.body["file_bytes"] == len(ONE_SECOND_16K) + 44  # PCM plus the WAV header
@@ -78,7 +78,7 @@ async def test_transcription_sends_a_wav_and_meters_the_seconds(settings: Settin
 async def test_live_captions_use_the_embedded_engine(settings: Settings, fake: FakeOpenAI) -> None:
     embedded = RecordingStt()
     engine = OpenAISpeechToText(settings, fallback=embedded)
-    assert await engine.transcribe(ONE_SECOND_16K, partial=True) == "from the embedded engine"
+    assert (await engine.transcribe(ONE_SECOND_16K, partial=True)).text == "from the embedded engine"
     assert embedded.calls == [True] and fake.calls(TRANSCRIPTIONS) == []
 
 
@@ -87,8 +87,8 @@ async def test_transcription_failing_twice_falls_back(settings: Settings, fake: 
     embedded = RecordingStt()
     meter = UsageMeter()
     with metering(meter):
-        text = await OpenAISpeechToText(settings, fallback=embedded).transcribe(ONE_SECOND_16K)
-    assert text == "from the embedded engine" and embedded.calls == [False]
+        heard = await OpenAISpeechToText(settings, fallback=embedded).transcribe(ONE_SECOND_16K)
+    assert heard.text == "from the embedded engine" and embedded.calls == [False]
     assert len(fake.calls(TRANSCRIPTIONS)) == 2 and meter.usage.fallbacks == 1
 
 

@@ -39,7 +39,7 @@ async def test_metrics_and_logs_of_a_session(tmp_path: Path) -> None:
         live = httpx.get(f"{server.url}/metrics", timeout=10).text
         assert "viva_live_sessions 1.0" in live
         await client.send(m.TextAnswer(text=SECRET_ANSWER))
-        await client.wait_for(is_type(m.UtteranceEnd, utterance_id=1), 60)
+        await client.wait_for(is_type(m.UtteranceEnd, utterance_id=2), 60)  # 0 greeting, 1 question 1, 2 the reply
         await client.send(m.End())
         await client.wait_for(is_type(m.Ended), 30)
         await client.close()

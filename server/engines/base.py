@@ -7,7 +7,17 @@ CPU-heavy work in a worker thread) slot in alike. Audio crosses these interfaces
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What was heard, and how sure the engine is of it (0..1, the mean probability of its tokens; None when
+    the engine does not say). A low confidence marks a transcript that should not be trusted word for word."""
+
+    text: str
+    confidence: float | None = None
 
 
 class EngineError(RuntimeError):
@@ -20,7 +30,7 @@ class SpeechToText(Protocol):
 
     name: str
 
-    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> str:
+    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> Transcript:
         """Transcribe a whole utterance. ``partial`` asks for a cheaper pass used for live captions."""
         ...
 

@@ -9,13 +9,14 @@ can queue in front of speech.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from server.engines.base import EngineError
+from server.engines.base import EngineError, Transcript
 
 
 async def _in(executor: ThreadPoolExecutor, fn: Callable[..., object], *args: object) -> object:
@@ -43,13 +44,15 @@ class WhisperSpeechToText:
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="viva-whisper")
         self._beam_size = beam_size
 
-    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> str:
+    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> Transcript:
         try:
-            return str(await _in(self._executor, self._transcribe, pcm16k, partial))
+            result = await _in(self._executor, self._transcribe, pcm16k, partial)
         except Exception as exc:  # CTranslate2 raises plain RuntimeErrors
             raise EngineError(f"whisper failed: {exc}") from exc
+        assert isinstance(result, Transcript)
+        return result
 
-    def _transcribe(self, pcm16k: bytes, partial: bool) -> str:
+    def _transcribe(self, pcm16k: bytes, partial: bool) -> Transcript:
         audio = np.frombuffer(pcm16k, dtype="<i2").astype(np.float32) / 32768.0
         segments, _info = self._model.transcribe(
             audio,
@@ -60,7 +63,14 @@ class WhisperSpeechToText:
             without_timestamps=True,
             vad_filter=False,  # the session's own VAD already cut the utterance
         )
-        return " ".join(segment.text.strip() for segment in segments).strip()
+        texts: list[str] = []
+        weighted = weight = 0.0
+        for segment in segments:
+            texts.append(segment.text.strip())
+            length = max(len(segment.text.strip()), 1)
+            weighted += math.exp(segment.avg_logprob) * (1 - segment.no_speech_prob) * length
+            weight += length
+        return Transcript(" ".join(texts).strip(), round(weighted / weight, 3) if weight else None)
 
 
 class PiperTextToSpeech:

@@ -16,7 +16,7 @@ from protocol.audio import INPUT_SAMPLE_RATE
 from server.audio.files import wav_bytes
 from server.audio.pcm import resample_pcm16
 from server.config import Settings
-from server.engines.base import EngineError, SpeechToText, TextToSpeech
+from server.engines.base import EngineError, SpeechToText, TextToSpeech, Transcript
 from server.llm.client import (
     ATTEMPTS,
     MODEL_FAILURES,
@@ -42,7 +42,7 @@ class OpenAISpeechToText:
         self.fallback = fallback
         self.client = client or make_client(settings)
 
-    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> str:
+    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> Transcript:
         """Transcribe an utterance. Live-caption passes (``partial``) go to the embedded engine when there is
         one: paying for a remote pass every second would multiply the cost for a caption."""
         if partial and self.fallback is not None:
@@ -56,7 +56,7 @@ class OpenAISpeechToText:
             record(fallbacks=1)
             return await self.fallback.transcribe(pcm16k, partial=partial)
         record(transcribed_seconds=len(pcm16k) / (2 * INPUT_SAMPLE_RATE))
-        return text.strip()
+        return Transcript(text.strip())
 
     async def _request(self, wav: bytes) -> str:
         result = await self.client.audio.transcriptions.create(

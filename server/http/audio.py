@@ -41,7 +41,7 @@ async def speech_to_text(request: Request) -> JSONResponse:
     except AudioFileError as exc:
         raise ApiError(exc.status, exc.code, exc.message) from exc
     try:
-        text = await services.stt.transcribe(pcm) if pcm else ""
+        text = (await services.stt.transcribe(pcm)).text if pcm else ""
     except EngineError as exc:
         raise ApiError(502, "engine_failure", f"Transcription failed: {exc}") from exc
     duration_ms = len(pcm) * 1000 // (INPUT_SAMPLE_RATE * 2)

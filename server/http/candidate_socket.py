@@ -17,7 +17,7 @@ from protocol.audio import INPUT_FRAME_MS, INPUT_SAMPLE_RATE
 from server.config import Settings
 from server.http.admission import admit_socket
 from server.live.shell.outbox import Outbox
-from server.live.shell.session import LiveSession, SessionEnded
+from server.live.shell.session import LiveSession
 from server.live.shell.steering import follow_steering
 from server.llm.usage import metering
 from server.metrics import METRICS
@@ -98,39 +98,34 @@ async def interview_socket(websocket: WebSocket) -> None:
 
 
 async def _serve(websocket: WebSocket, session: LiveSession, connection: Connection) -> None:
-    """Run the socket's tasks until one says the session is over; then always shut the session down."""
+    """Run the socket's tasks until the session closes, the client leaves, or the link is taken away; then
+    always shut the session down (answers already given are still saved)."""
     sender = asyncio.create_task(_send_loop(websocket, session.outbox))
+    driver = asyncio.create_task(session.run())
     receiver = asyncio.create_task(_receive_loop(websocket, session, SocketGuard(session.services.settings)))
-    watchdog = asyncio.create_task(session.watchdog())
-    ended = asyncio.create_task(session.wait_ended())
     superseded = asyncio.create_task(connection.superseded.wait())
-    lost = asyncio.create_task(session.wait_lost())
     steering = asyncio.create_task(follow_steering(session, session.services.bus))  # returns if the link is revoked
-    ending: SessionEnded | None = None
-    close_code, reason = m.CloseCode.GOING_AWAY, "connection closed"
+    close: Close = (m.CloseCode.GOING_AWAY, "connection closed")
     try:
-        await asyncio.wait(
-            {sender, receiver, watchdog, ended, superseded, lost, steering}, return_when=asyncio.FIRST_COMPLETED
-        )
-        ending = _result(ended)
-        close_code, reason = _close_for(ending, receiver, superseded, lost, steering)
-        for failed in (watchdog, steering):
-            if failed.done() and not failed.cancelled() and failed.exception() is not None:
-                log.error("a session task failed", exc_info=failed.exception())
-                close_code, reason = m.CloseCode.INTERNAL_ERROR, "internal error"
+        await asyncio.wait({sender, driver, receiver, superseded, steering}, return_when=asyncio.FIRST_COMPLETED)
+        close = _close_for(session, driver, receiver, superseded, steering)
     finally:
-        tasks: tuple[asyncio.Task[Any], ...] = (receiver, watchdog, ended, superseded, lost, steering)
-        for task in tasks:
+        for task in (receiver, superseded, steering):
             task.cancel()
         try:
-            await session.shutdown(ending)
+            if not driver.done():
+                session.stop()
+                driver.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await driver
+            await session.shutdown()
         finally:
             await session.outbox.close()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(sender, timeout=5)
             sender.cancel()
             with contextlib.suppress(Exception):
-                await websocket.close(code=close_code, reason=reason)
+                await websocket.close(code=close[0], reason=close[1])
 
 
 def _result(task: asyncio.Task[Any]) -> Any:
@@ -141,19 +136,23 @@ def _result(task: asyncio.Task[Any]) -> Any:
 
 
 def _close_for(
-    ending: SessionEnded | None,
+    session: LiveSession,
+    driver: asyncio.Task[None],
     receiver: asyncio.Task[Close | None],
     superseded: asyncio.Task[Any],
-    lost: asyncio.Task[Close],
     steering: asyncio.Task[Any],
 ) -> Close:
-    if ending is not None:
-        return m.CloseCode.NORMAL, ending.reason.value
+    if driver.done() and not driver.cancelled() and driver.exception() is not None:
+        log.error("the session failed", exc_info=driver.exception())
+        return m.CloseCode.INTERNAL_ERROR, "internal error"
+    if session.close is not None:
+        return session.close
     if superseded.done():
         return m.CloseCode.SUPERSEDED, "the interview continued on a newer connection"
-    if (lost_close := _result(lost)) is not None:
-        return lost_close
     if steering.done():
+        if not steering.cancelled() and steering.exception() is not None:
+            log.error("following steering failed", exc_info=steering.exception())
+            return m.CloseCode.INTERNAL_ERROR, "internal error"
         return m.CloseCode.TOKEN_REVOKED, "the candidate link was revoked"
     if (receiver_close := _result(receiver)) is not None:
         return receiver_close
@@ -241,7 +240,7 @@ async def _on_audio(session: LiveSession, guard: SocketGuard, data: bytes) -> Cl
     audio_ms = max(INPUT_FRAME_MS, len(data) / _BYTES_PER_MS)  # a tiny frame still costs a frame's work
     outcome = guard.audio.arrived(audio_ms, time.monotonic())
     if outcome is RateOutcome.ACCEPT:
-        await session.on_audio(data)
+        await session.feed_audio(data)
         return None
     METRICS.refusals.labels(limit="audio_rate").inc()
     pace = f"audio is arriving faster than {guard.audio.max_speed:g}x real time"
@@ -249,14 +248,16 @@ async def _on_audio(session: LiveSession, guard: SocketGuard, data: bytes) -> Cl
         await session.send(m.ErrorMessage(code=m.ErrorCode.RATE_LIMITED, message=f"{pace}; closing", fatal=True))
         return m.CloseCode.POLICY_VIOLATION, "audio sent faster than real time"
     if outcome is RateOutcome.DROP_AND_WARN:
-        await session.error(m.ErrorCode.RATE_LIMITED, f"{pace}; frames over the pace are dropped")
+        await session.send(
+            m.ErrorMessage(code=m.ErrorCode.RATE_LIMITED, message=f"{pace}; frames over the pace are dropped")
+        )
     return None
 
 
 async def _on_text(session: LiveSession, guard: SocketGuard, text: str) -> None:
     """Classify the message before the session takes it: ``hello`` lifts the deadline; work is rate-limited.
 
-    The session parses the text again (cheap next to what it then does) until it takes parsed messages.
+    The session's core parses the text again: it judges every message itself, so a recording replays whole.
     """
     try:
         message = m.parse_client_message(text)
@@ -270,11 +271,10 @@ async def _on_text(session: LiveSession, guard: SocketGuard, text: str) -> None:
         if not guard.turns.take(now):
             METRICS.refusals.labels(limit="turn_messages").inc()
             wait = guard.turns.retry_after(now)
-            await session.error(
-                m.ErrorCode.RATE_LIMITED, f"too many '{message.type}' messages; wait {wait:.1f} s and send it again"
-            )
+            refusal = f"too many '{message.type}' messages; wait {wait:.1f} s and send it again"
+            await session.send(m.ErrorMessage(code=m.ErrorCode.RATE_LIMITED, message=refusal))
             return
-    await session.on_text(text)
+    await session.feed_text(text)
 
 
 routes = [WebSocketRoute("/ws/interview/{interview_id}", interview_socket)]

@@ -163,6 +163,10 @@ class StoreError(Exception):
     """A store operation that cannot be done as asked."""
 
 
+class StoreUnavailable(StoreError):
+    """The database cannot be reached right now (an outage); the same call may succeed later."""
+
+
 class InterviewNotFound(StoreError):
     def __init__(self, interview_id: str) -> None:
         super().__init__(f"no interview with id {interview_id!r}")
