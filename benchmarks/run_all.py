@@ -6,8 +6,10 @@ Run: ``make bench`` or ``python benchmarks/run_all.py`` from the repository root
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,9 +18,20 @@ if str(ROOT) not in sys.path:  # run as a script: make the project's packages im
 
 from benchmarks import abuser, capacity, premature_cutoffs, turn_latency  # noqa: E402
 
+# The packages whose versions move the speech engines' timings (pinned in requirements.lock).
+ENGINE_PACKAGES = ("faster-whisper", "ctranslate2", "numpy", "onnxruntime", "piper-tts", "av")
+
+
+def describe_run() -> str:
+    """Versions and machine load, to print beside the figures: a slower run is either of them."""
+    versions = " ".join(f"{name}=={metadata.version(name)}" for name in ENGINE_PACKAGES)
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    return f"{versions}; python {sys.version.split()[0]}; {os.cpu_count()} cores; loadavg {load}"
+
 
 def main() -> None:
     started = time.monotonic()
+    print(f"Run: {describe_run()}", flush=True)
     latency = turn_latency.run()
     print(flush=True)
     load = capacity.run()
@@ -26,7 +39,7 @@ def main() -> None:
     cutoffs = premature_cutoffs.run()
     print(flush=True)
     abuse = abuser.run()
-    print(f"\nAll benchmarks took {(time.monotonic() - started) / 60:.1f} minutes.\n")
+    print(f"\nAll benchmarks took {(time.monotonic() - started) / 60:.1f} minutes. At the end: {describe_run()}\n")
     figures = {
         "response_gap_p50_ms": latency["response_gap_p50_ms"],
         "response_gap_p95_ms": latency["response_gap_p95_ms"],
