@@ -22,6 +22,7 @@ import asyncpg
 import httpx
 import pytest
 
+from server.config import Settings
 from tests.api_support import START, STRONG_ANSWER
 from tests.conftest import ServerProcess
 from tests.postgres import POSTGRES_URL, connect, temporary_schema
@@ -112,12 +113,13 @@ class HeldStorage:
         self.database = database
         self.server = server
         self.schema = env.get("VIVA_DATABASE_SCHEMA", "")
+        self.sqlite_path = Settings(data_dir=server.data_dir).sqlite_path
 
     @asynccontextmanager
     async def write_lock(self) -> AsyncIterator[Callable[[], Awaitable[None]]]:
         """Hold what committing a turn needs; yields a wait for the server to be blocked on it."""
         if self.database == "sqlite":
-            conn = sqlite3.connect(self.server.data_dir / "viva.sqlite3", isolation_level=None, timeout=10)
+            conn = sqlite3.connect(self.sqlite_path, isolation_level=None, timeout=10)
             conn.execute("begin immediate")  # the write lock: the server's "begin immediate" waits for it
             try:
                 yield self._sqlite_writer_waits
@@ -147,20 +149,15 @@ class HeldStorage:
         return bool(waiting)
 
     async def _sqlite_writer_waits(self) -> None:
-        await until(self._sqlite_busy_handler_sleeps, "the server's SQLite write to wait for the lock")
+        async def asleep() -> bool:
+            return bool(sleeping_threads(self.server))
 
-    async def _sqlite_busy_handler_sleeps(self) -> bool:
-        """A thread of the server sleeps in the kernel: SQLite's busy handler waiting for the lock.
-
-        An idle server sleeps in nothing but epoll and futexes (checked before the answer is sent), and the
-        only sleep on the way of an answer is SQLite's, between two attempts to take the write lock.
-        """
-        return bool(sleeping_threads(self.server))
+        await until(asleep, "a server thread to sleep in SQLite's busy handler (read from /proc/<pid>/task/*/wchan)")
 
     async def committed_turns(self, interview_id: str) -> int:
         """Turns committed, as any other connection sees them."""
         if self.database == "sqlite":
-            with contextlib.closing(sqlite3.connect(self.server.data_dir / "viva.sqlite3", timeout=10)) as conn:
+            with contextlib.closing(sqlite3.connect(self.sqlite_path, timeout=10)) as conn:
                 return int(
                     conn.execute("select count(*) from turns where interview_id = ?", (interview_id,)).fetchone()[0]
                 )
@@ -174,7 +171,12 @@ class HeldStorage:
 
 
 def sleeping_threads(server: ServerProcess) -> list[str]:
-    """Threads of the server process asleep in nanosleep (from /proc: the kernel's wait channel)."""
+    """Threads of the server process asleep in nanosleep, from the kernel's wait channel in /proc (Linux).
+
+    An idle server sleeps in nothing but epoll and futexes (a test checks that before relying on it), and
+    the only sleep on the way of an answer is SQLite's busy handler, between two attempts to take the write
+    lock: a thread asleep there means the server is blocked on the lock the test holds.
+    """
     assert server.process is not None
     tasks = Path(f"/proc/{server.process.pid}/task")
     sleeping = []
