@@ -1,8 +1,9 @@
 """The real web client in headless Chromium against a real server: set-up form, and a spoken interview.
 
-The microphone is a WAV made with espeak-ng at test time. Chromium starts playing it when the page opens the
-microphone (on Start), so it begins with a silence long enough for the greeting to be played in full; speech
-during the greeting would be a barge-in, which is not what this test is about.
+The microphone is a WAV made at test time in the product's Piper voice (Whisper hears it word for word).
+Chromium starts playing it when the page opens the microphone (on Start), so it begins with a silence long
+enough for the greeting to be played in full; speech during the greeting would be a barge-in, which is not
+what this test is about.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def start_interview(base_url: str) -> str:
 
 
 def test_spoken_interview_through_the_browser(live_server: str, tmp_path: Path) -> None:
-    wav = write_wav(tmp_path / "answer.wav", compose(GREETING_ALLOWANCE_S, ANSWER, 3.0))
+    wav = write_wav(tmp_path / "answer.wav", compose(GREETING_ALLOWANCE_S, ANSWER, 3.0, voice="piper"))
     candidate_url = start_interview(live_server)
 
     with chromium(fake_microphone_args(wav)) as browser:

@@ -13,19 +13,27 @@ from server.evaluation.builtin import BuiltinEvaluator
 from tests.interviewer_fixtures import STRONG_BEHAVIORAL, THIN, setup
 
 
-class SlowFirstEvaluator:
-    """Builtin scores, but the first call finishes last: results arrive out of order."""
+class HeldFirstEvaluator:
+    """Builtin scores, but the first call waits until the test releases it: it finishes when the test says."""
 
-    name = "slow-first"
+    name = "held-first"
 
     def __init__(self) -> None:
         self.calls = 0
         self.inner = BuiltinEvaluator()
+        self.first_started = asyncio.Event()
+        self.release_first = asyncio.Event()
+        self.first_cancelled = False
 
     async def evaluate(self, question: PlannedQuestion | str, answer: str, setup: InterviewSetup) -> AnswerEvaluation:
         self.calls += 1
         if self.calls == 1:
-            await asyncio.sleep(0.2)
+            self.first_started.set()
+            try:
+                await self.release_first.wait()
+            except asyncio.CancelledError:
+                self.first_cancelled = True
+                raise
         return await self.inner.evaluate(question, answer, setup)
 
 
@@ -36,25 +44,37 @@ async def test_submit_does_not_wait_and_results_are_delivered() -> None:
         delivered.append(evaluation)
 
     question = InterviewMachine.start(setup()).plan[0]
-    runner = BackgroundEvaluations(SlowFirstEvaluator(), setup(), on_result)
+    evaluator = HeldFirstEvaluator()
+    runner = BackgroundEvaluations(evaluator, setup(), on_result)
     runner.submit(question, 1, THIN)
-    assert runner.pending == 1 and delivered == []  # the conversation goes on meanwhile
-    latest = await runner.drain(timeout_s=5)
+    assert runner.pending == 1 and delivered == []  # submit returned before any scoring
+    await evaluator.first_started.wait()
+    assert runner.pending == 1 and delivered == []  # scoring is under way and the conversation goes on
+    evaluator.release_first.set()
+    latest = await runner.drain(timeout_s=30)
     assert [e.question_number for e in delivered] == [1] and latest[1] == delivered[0]
+    assert delivered[0].answer == THIN and runner.pending == 0
 
 
 async def test_an_older_evaluation_finishing_late_is_dropped() -> None:
     delivered: list[AnswerEvaluation] = []
+    newer_delivered = asyncio.Event()
 
     async def on_result(evaluation: AnswerEvaluation) -> None:
         delivered.append(evaluation)
+        newer_delivered.set()
 
     question = InterviewMachine.start(setup()).plan[0]
-    runner = BackgroundEvaluations(SlowFirstEvaluator(), setup(), on_result)
-    runner.submit(question, 1, THIN)  # slow
-    runner.submit(question, 1, f"{THIN} {STRONG_BEHAVIORAL}")  # re-scored after a follow-up, fast
-    latest = await runner.drain(timeout_s=5)
-    assert len(delivered) == 1 and delivered[0].answer.endswith(STRONG_BEHAVIORAL)
+    evaluator = HeldFirstEvaluator()
+    runner = BackgroundEvaluations(evaluator, setup(), on_result)
+    runner.submit(question, 1, THIN)  # held
+    runner.submit(question, 1, f"{THIN} {STRONG_BEHAVIORAL}")  # re-scored after a follow-up: finishes first
+    await asyncio.wait_for(newer_delivered.wait(), 30)
+    assert [e.answer for e in delivered] == [f"{THIN} {STRONG_BEHAVIORAL}"]
+    evaluator.release_first.set()  # only now does the older evaluation finish
+    latest = await runner.drain(timeout_s=30)
+    assert runner.pending == 0 and evaluator.calls == 2
+    assert len(delivered) == 1, "the older result, finishing last, must be dropped"
     assert latest[1] is delivered[0]
 
 
@@ -79,10 +99,16 @@ async def test_a_failing_callback_or_evaluator_does_not_break_the_runner() -> No
 
 
 async def test_close_cancels_pending_work() -> None:
-    async def on_result(evaluation: AnswerEvaluation) -> None:
-        raise AssertionError("must not be delivered")
+    delivered: list[AnswerEvaluation] = []
 
-    runner = BackgroundEvaluations(SlowFirstEvaluator(), setup(), on_result)
+    async def on_result(evaluation: AnswerEvaluation) -> None:
+        delivered.append(evaluation)  # (an exception here would be logged and swallowed by the runner)
+
+    evaluator = HeldFirstEvaluator()
+    runner = BackgroundEvaluations(evaluator, setup(), on_result)
     runner.submit("Tell me about yourself.", 1, THIN)
+    await evaluator.first_started.wait()  # cancel work that is running, not work that never began
     await runner.close()
-    assert runner.pending == 0
+    assert runner.pending == 0 and evaluator.first_cancelled
+    evaluator.release_first.set()
+    assert await runner.drain(timeout_s=5) == {} and delivered == []

@@ -17,6 +17,7 @@ from server.evaluation.builtin import BuiltinEvaluator
 from server.evaluation.rubric import CRITERIA, RUBRICS, rubric_for
 from server.evaluation.scoring import evaluate_answer
 from tests.interviewer_fixtures import setup
+from tests.other_process import SEEDS, as_json, in_other_processes
 
 DATA = json.loads((Path(__file__).parent / "data" / "graded_answers_v1_in_sample.json").read_text())
 ITEMS = {item["id"]: item for item in DATA["items"]}
@@ -81,9 +82,25 @@ def test_graded_answers_are_ranked_strong_over_medium_over_weak_for_most_questio
         assert scores["strong"] > scores["weak"]
 
 
-def test_scoring_is_deterministic() -> None:
-    answer = ITEMS["slow_query"]["answers"]["medium"]
-    assert _score("slow_query", answer) == _score("slow_query", answer)
+def graded_evaluations() -> dict[str, dict[str, dict]]:
+    """The full evaluations of every grade of answer to one graded question per interview type, as JSON
+    (called in other processes too)."""
+    first_of_each_type = {item["interview_type"]: item_id for item_id, item in reversed(ITEMS.items())}
+    return {
+        item_id: {
+            grade: _score(item_id, answer).model_dump(mode="json")
+            for grade, answer in ITEMS[item_id]["answers"].items()
+        }
+        for item_id in sorted(first_of_each_type.values())
+    }
+
+
+def test_scoring_is_deterministic_across_processes() -> None:
+    """The same answer gets the same scores, quotes and feedback in any process (a re-score after a restart,
+    another node): nothing may follow the hash seed."""
+    here = as_json(graded_evaluations())
+    assert len(here) == 3
+    assert in_other_processes("tests.test_interviewer_evaluation:graded_evaluations") == [here] * len(SEEDS)
 
 
 def test_a_missing_story_part_is_named_in_the_improvement() -> None:

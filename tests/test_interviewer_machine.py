@@ -12,8 +12,9 @@ from server.conversation.base import Answer, Reply
 from server.conversation.factory import create_interviewer_factory
 from server.conversation.machine import InterviewFinishedError, InterviewMachine, Move, Policy, Role
 from server.conversation.probing import Gap
-from server.conversation.setup import InterviewType
+from tests.interview_runs import SNAPSHOT_ANSWERS, drive, interview_straight_through, mixed_interview
 from tests.interviewer_fixtures import STRONG_BEHAVIORAL, TEAM_ONLY, THIN, setup
+from tests.other_process import SEEDS, as_json, in_other_processes
 
 
 def test_greeting_names_candidate_and_role_then_asks_the_first_question() -> None:
@@ -192,27 +193,19 @@ def test_record_heard_keeps_only_what_was_heard() -> None:
     assert machine.respond(Answer("Can you repeat that?")).text.endswith(machine.plan[0].text)
 
 
-def _drive(machine: InterviewMachine, answers: list[str]) -> list[str]:
-    return [machine.respond(Answer(a)).text for a in answers if not machine.finished]
-
-
 def test_snapshot_restores_exactly_and_continues_identically() -> None:
-    answers = [THIN, TEAM_ONLY, "Could you repeat that?", STRONG_BEHAVIORAL, "", THIN, STRONG_BEHAVIORAL]
-    straight = InterviewMachine.start(setup())
-    straight.begin()
-    straight.proceed()
-    expected = _drive(straight, answers)
+    straight = interview_straight_through()
 
     interrupted = InterviewMachine.start(setup())
     interrupted.begin()
     interrupted.proceed()
-    got = _drive(interrupted, answers[:3])
+    got = drive(interrupted, SNAPSHOT_ANSWERS[:3])
     snapshot = json.loads(json.dumps(interrupted.snapshot()))
-    restored = InterviewMachine.restore(setup(), snapshot)
-    assert restored.snapshot() == interrupted.snapshot()
-    got += _drive(restored, answers[3:])
-    assert got == expected
-    assert restored.snapshot() == straight.snapshot()
+    assert InterviewMachine.restore(setup(), snapshot).snapshot() == interrupted.snapshot()
+    # Restored where it matters: in another process (a restarted server, another node), under other hash seeds.
+    for continued in in_other_processes("tests.interview_runs:continue_from_snapshot", snapshot, SNAPSHOT_ANSWERS[3:]):
+        assert got + continued["replies"] == straight["replies"]
+        assert continued["snapshot"] == as_json(straight["snapshot"])
 
 
 def test_begin_after_restore_asks_the_pending_question_again() -> None:
@@ -232,15 +225,9 @@ def test_restore_refuses_an_unknown_snapshot_version() -> None:
         InterviewMachine.restore(setup(), snapshot)
 
 
-def test_same_inputs_give_the_same_interview() -> None:
-    answers = [THIN, STRONG_BEHAVIORAL, TEAM_ONLY, STRONG_BEHAVIORAL, STRONG_BEHAVIORAL]
-    runs = []
-    for _ in range(2):
-        machine = InterviewMachine.start(setup(interview_type=InterviewType.MIXED))
-        machine.begin()
-        machine.proceed()
-        runs.append(_drive(machine, answers))
-    assert runs[0] == runs[1]
+def test_same_inputs_give_the_same_interview_in_any_process() -> None:
+    here = mixed_interview()
+    assert in_other_processes("tests.interview_runs:mixed_interview") == [here] * len(SEEDS)
 
 
 async def _text(reply: Reply) -> str:

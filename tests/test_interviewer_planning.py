@@ -9,6 +9,7 @@ from server.conversation.setup import BankQuestion, InterviewType
 from server.text.extraction import extract_claims, extract_requirements
 from server.text.skills import is_technical
 from tests.interviewer_fixtures import JOB_DESCRIPTION, RESUME, setup
+from tests.other_process import SEEDS, as_json, in_other_processes
 
 
 def test_requirements_are_quoted_and_optional_ones_marked() -> None:
@@ -95,10 +96,17 @@ def test_without_documents_questions_are_grounded_on_the_title() -> None:
     assert len({q.text for q in plan}) == len(plan)
 
 
-def test_planning_is_deterministic() -> None:
-    first = [q.to_dict() for q in plan_questions(setup(num_questions=6, interview_type=InterviewType.MIXED))]
-    second = [q.to_dict() for q in plan_questions(setup(num_questions=6, interview_type=InterviewType.MIXED))]
-    assert first == second
+def planned_for_every_type() -> dict[str, list[dict]]:
+    """The plans for the fixture's setup, one per interview type (called in other processes too)."""
+    return {
+        t.value: [q.to_dict() for q in plan_questions(setup(num_questions=6, interview_type=t))] for t in InterviewType
+    }
+
+
+def test_planning_is_deterministic_across_processes() -> None:
+    """A restarted server or another node plans the same questions: nothing may follow the hash seed."""
+    here = as_json(planned_for_every_type())
+    assert in_other_processes("tests.test_interviewer_planning:planned_for_every_type") == [here] * len(SEEDS)
 
 
 def test_an_injected_resume_or_job_line_changes_nothing_in_the_plan() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import pytest
+
 from server.conversation.planning import default_question
 from server.conversation.setup import InterviewType
 from server.evaluation.report import Report, Timings, build_report
@@ -64,11 +66,42 @@ def test_the_latest_evaluation_of_each_question_counts() -> None:
     assert report.rubric == "behavioral@1.0" and report.questions_scored == 2 and report.questions_planned == 3
 
 
-def test_recommendation_has_a_band_and_reasons() -> None:
-    report = _report()
-    assert report.recommendation.band in {"strong_yes", "yes", "mixed", "no"}
-    assert any("Strongest" in r for r in report.recommendation.reasons)
-    assert any("1 of 3 planned" in r for r in report.recommendation.reasons)
+def _scored(*overalls: float) -> list:
+    """The fixture's evaluations with the overall scores set: the band depends on nothing else."""
+    evaluations = _evaluations()
+    latest = [evaluations[1], evaluations[2]]  # question 1 re-scored after its follow-up, question 2
+    return [e.model_copy(update={"overall": overall}) for e, overall in zip(latest, overalls, strict=True)]
+
+
+@pytest.mark.parametrize(
+    ("overalls", "band"),
+    [
+        ((9.0, 7.0), "strong_yes"),  # 8.0, the lowest strong yes
+        ((8.0, 7.8), "yes"),  # 7.9
+        ((6.5, 6.5), "yes"),
+        ((6.6, 6.2), "mixed"),  # 6.4
+        ((5.0, 5.0), "mixed"),
+        ((5.8, 4.0), "no"),  # 4.9
+        ((0.0, 0.0), "no"),
+    ],
+)
+def test_the_recommendation_band_follows_the_overall_score(overalls: tuple[float, float], band: str) -> None:
+    report = build_report(setup(), TURNS, _scored(*overalls))
+    assert report.overall == round(sum(overalls) / 2, 1)
+    assert report.recommendation.band == band, report.overall
+
+
+def test_recommendation_gives_its_reasons() -> None:
+    report = build_report(setup(), TURNS, _scored(7.0, 6.0))
+    assert (report.recommendation.band, report.recommendation.label) == ("yes", "Yes")
+    reasons = report.recommendation.reasons
+    assert reasons[0] == "Overall 6.5/10 over 2 scored question(s)."
+    scores = {c.name: c.score for c in report.criteria}
+    best, worst = max(scores.values()), min(scores.values())
+    assert best > worst, scores
+    assert reasons[1] in {f"Strongest: {name} ({best:.1f})." for name, score in scores.items() if score == best}
+    assert reasons[2] in {f"Weakest: {name} ({worst:.1f})." for name, score in scores.items() if score == worst}
+    assert "1 of 3 planned question(s) were not answered or scored." in reasons
     assert report.strengths and report.improvements
 
 

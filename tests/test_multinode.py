@@ -140,11 +140,22 @@ async def test_the_interview_goes_on_without_redis_and_the_live_view_recovers(tm
             redis.start()
             await observer.wait_for(is_type(m.LiveStatusChanged, status=m.LiveStatus.LIVE), 30)
             for attempt in range(40):  # node A's session resubscribes within a second or so
-                await observer.send(m.AddNote(text="after the outage", request_id=f"back-{attempt}"))
-                await asyncio.sleep(0.5)
-                if observer.payloads(m.NoteAdded):
+                request_id = f"back-{attempt}"
+                await observer.send(m.AddNote(text="after the outage", request_id=request_id))
+                outcome = await observer.wait_for(
+                    lambda msg, request_id=request_id: (
+                        isinstance(msg, m.SteeringRefused | m.NoteAdded) and msg.request_id == request_id
+                    ),
+                    15,
+                )
+                if isinstance(outcome, m.NoteAdded):
                     break
-            assert [n.text for n in observer.payloads(m.NoteAdded)] == ["after the outage"]
+                # Node A's session has not resubscribed yet, or node B's publish failed: try again.
+                assert outcome.code in (m.ErrorCode.NOT_LIVE, m.ErrorCode.LIVE_UNAVAILABLE), outcome
+                await asyncio.sleep(0.5)
+            assert [(n.text, n.request_id) for n in observer.payloads(m.NoteAdded)] == [
+                ("after the outage", request_id)
+            ]
 
             await answer_when_allowed(candidate, "We cut deploy time by 40 percent.", turn=1)
             await observer.wait_for(is_type(m.FinalTranscript, turn=1), 15)

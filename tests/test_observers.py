@@ -7,6 +7,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -40,12 +41,22 @@ class LossyBus(InProcessBus):
         super().__init__()
         self.drop = False
         self.published = 0
+        self.dropped = 0
+        self._counted = asyncio.Condition()
 
     async def publish(self, channel: str, message: str) -> int:
-        self.published += 1
+        async with self._counted:
+            self.published += 1
+            self._counted.notify_all()
         if self.drop:
+            self.dropped += 1
             return 0
         return await super().publish(channel, message)
+
+    async def wait_published(self, count: int, timeout: float = 10) -> None:
+        """Until ``count`` publishes have been made (delivered or dropped)."""
+        async with self._counted:
+            await asyncio.wait_for(self._counted.wait_for(lambda: self.published >= count), timeout)
 
     def announce(self, status: BusStatus) -> None:
         for subscribers in self.subscribers.values():
@@ -92,6 +103,17 @@ class Watcher:
                 events.append(message)
         return events
 
+    def messages(self, kind: type[BaseModel]) -> list[Any]:
+        return [message for message in self.sent if isinstance(message, kind)]
+
+    async def wait_for_message(self, kind: type[BaseModel], timeout: float = 10) -> None:
+        async def sent() -> None:
+            while not self.messages(kind):
+                self.changed.clear()
+                await self.changed.wait()
+
+        await asyncio.wait_for(sent(), timeout)
+
     async def wait_for_seq(self, seq: int, timeout: float = 10) -> None:
         async def reached() -> None:
             while not self.events() or self.events()[-1].seq < seq:
@@ -103,6 +125,14 @@ class Watcher:
     async def stop(self) -> None:
         self.task.cancel()
         await asyncio.gather(self.task, return_exceptions=True)
+
+
+async def until_stored(store: Store, interview_id: str, count: int, timeout: float = 10) -> None:
+    """Until ``count`` events of the interview are in the store (a state waited for, not a guessed delay)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while len(await store.get_events(interview_id)) < count:
+        assert asyncio.get_running_loop().time() < deadline, f"fewer than {count} events were stored"
+        await asyncio.sleep(0.005)
 
 
 def caption(i: int) -> m.PartialTranscript:
@@ -159,15 +189,19 @@ async def test_events_lost_by_the_bus_are_read_from_the_store(store: Store) -> N
     interview_id = await interview(store)
     bus = LossyBus()
     watcher = Watcher(store, bus, interview_id)
-    await asyncio.sleep(0.05)
+    await watcher.wait_for_message(m.History)  # subscribed, and the (empty) history sent: all else is live
     journal = EventJournal(store, bus, interview_id)
     for i in range(20):
         bus.drop = 5 <= i < 15  # these are stored but never published
         journal.record(caption(i))
-        await asyncio.sleep(0.01)
+        await bus.wait_published(i + 1)  # one event per publish, so exactly these ten are lost
     await journal.close()
     await watcher.wait_for_seq(20)
+    assert bus.dropped == 10
+    history = watcher.messages(m.History)
+    assert len(history) == 1 and history[0].events == [], "the events came live or from the store, not as history"
     assert [e.seq for e in watcher.events()] == list(range(1, 21))
+    assert texts(watcher.events()) == [f"caption {i}" for i in range(20)]
     await watcher.stop()
 
 
@@ -203,10 +237,12 @@ async def test_events_unpublished_while_the_bus_was_down_are_published_with_the_
     bus = InProcessBus()
     journal = EventJournal(store, bus, interview_id)
     down = True
+    refused = asyncio.Event()
     original = bus.publish
 
     async def publish(channel: str, message: str) -> int:
         if down:
+            refused.set()
             raise BusUnavailable("down")
         return await original(channel, message)
 
@@ -214,7 +250,8 @@ async def test_events_unpublished_while_the_bus_was_down_are_published_with_the_
     async with bus.subscribe(events_channel(interview_id)) as subscription:
         journal.record(caption(0))
         journal.record(caption(1))
-        await asyncio.sleep(0.1)
+        await asyncio.wait_for(refused.wait(), 10)  # stored, then refused by the bus
+        assert len(await store.get_events(interview_id)) == 2
         down = False
         journal.record(caption(2))
         await journal.close()
@@ -227,13 +264,18 @@ async def test_two_writers_of_one_interview_never_share_a_number(store: Store) -
     interview_id = await interview(store)
     bus = InProcessBus()
     first, second = EventJournal(store, bus, interview_id), EventJournal(store, bus, interview_id)
-    for i in range(40):
+    first.record(caption(0))
+    await until_stored(store, interview_id, 1)  # the first writer now counts on number 2 being its next
+    second.record(caption(1))
+    await until_stored(store, interview_id, 2)  # ...but the second took it
+    first.record(caption(2))  # so the first's number 2 conflicts, and it must move past the second's event
+    await until_stored(store, interview_id, 3)
+    for i in range(3, 40):  # and interleaved, as they come
         (first if i % 2 else second).record(caption(i))
-        if i % 5 == 0:
-            await asyncio.sleep(0.002)
     await asyncio.gather(first.close(), second.close())
     stored = await store.get_events(interview_id)
     assert [e.seq for e in stored] == list(range(1, 41))
+    assert [e.payload["text"] for e in stored[:3]] == ["caption 0", "caption 1", "caption 2"]
     assert sorted(e.payload["text"] for e in stored) == sorted(f"caption {i}" for i in range(40))
 
 
