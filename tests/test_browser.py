@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.browser_helpers import RecordedPage, artifacts_on_failure, chromium, fake_microphone_args
+from tests.conftest import recruiter_headers
 from tests.speech import compose, write_wav
 
 pytestmark = pytest.mark.browser
@@ -46,7 +47,7 @@ NEXT_UTTERANCE_PLAYED = """(v) => {
 
 
 def start_interview(base_url: str) -> str:
-    response = httpx.post(f"{base_url}/api/v1/interview/start", json=SETUP, timeout=30)
+    response = httpx.post(f"{base_url}/api/v1/interview/start", json=SETUP, headers=recruiter_headers(), timeout=30)
     assert response.status_code == 201, response.text
     return str(response.json()["candidate_url"])
 

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from tests.api_support import START, STRONG_ANSWER
-from tests.conftest import ServerProcess
+from tests.conftest import ServerProcess, recruiter_headers
 from tests.postgres import POSTGRES_URL, connect, temporary_schema
 
 pytestmark = pytest.mark.slow
@@ -54,8 +54,16 @@ class Candidate:
         return dict(response.json())
 
     async def turns(self) -> list[dict[str, Any]]:
-        response = await self.client.get(f"/api/v1/interviews/{self.auth['interview_id']}")
+        response = await self.client.get(f"/api/v1/interviews/{self.auth['interview_id']}", headers=recruiter_headers())
         return list(response.json()["turns"])
+
+
+async def start(client: httpx.AsyncClient) -> dict[str, Any]:
+    """Create an interview as the recruiter."""
+    setup = {**START, "num_questions": 3}
+    response = await client.post("/api/v1/interview/start", json=setup, headers=recruiter_headers())
+    assert response.status_code == 201, response.text
+    return dict(response.json())
 
 
 async def kill(server: ServerProcess) -> None:
@@ -70,7 +78,7 @@ async def test_rest_interview_continues_after_sigkill(tmp_path: Path, database: 
         try:
             await asyncio.to_thread(server.start)
             async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
-                started = (await client.post("/api/v1/interview/start", json={**START, "num_questions": 3})).json()
+                started = await start(client)
                 candidate = Candidate(client, started)
                 asked = [await candidate.question()]
                 for _ in range(2):
@@ -107,7 +115,7 @@ async def test_sigkill_during_an_answer_loses_nothing_half_way(tmp_path: Path, d
         try:
             await asyncio.to_thread(server.start)
             async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
-                started = (await client.post("/api/v1/interview/start", json={**START, "num_questions": 3})).json()
+                started = await start(client)
                 candidate = Candidate(client, started)
                 first = await candidate.question()
                 answering = asyncio.create_task(candidate.answer(first["turn_index"]))

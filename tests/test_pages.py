@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, Route
 
 from tests.api_support import START, STRONG_ANSWER
 from tests.browser_helpers import RecordedPage, artifacts_on_failure, chromium
-from tests.conftest import ServerProcess
+from tests.conftest import ServerProcess, recruiter_headers
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,9 @@ class TextInterview:
 
     def __init__(self, base_url: str, **setup: Any) -> None:
         self.base_url = base_url
-        response = httpx.post(f"{base_url}/api/v1/interview/start", json={**START, **setup}, timeout=30)
+        response = httpx.post(
+            f"{base_url}/api/v1/interview/start", json={**START, **setup}, headers=recruiter_headers(), timeout=30
+        )
         assert response.status_code == 201, response.text
         self.started: dict[str, Any] = response.json()
         self.id: str = self.started["interview_id"]

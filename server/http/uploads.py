@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from server.http.access import require_recruiter
 from server.http.bodies import read_upload
 from server.http.errors import ApiError
 from server.http.schemas import ExtractedDocument
@@ -22,7 +23,9 @@ def _respond(result: ExtractedText) -> JSONResponse:
 
 
 async def upload_pdf(request: Request) -> JSONResponse:
-    settings = request.app.state.services.settings
+    services: Services = request.app.state.services
+    require_recruiter(request, services)
+    settings = services.settings
     data = await read_upload(request, settings.max_upload_bytes)
     try:
         result = await asyncio.to_thread(
@@ -35,6 +38,7 @@ async def upload_pdf(request: Request) -> JSONResponse:
 
 async def upload_txt(request: Request) -> JSONResponse:
     services: Services = request.app.state.services
+    require_recruiter(request, services)
     data = await read_upload(request, services.settings.max_upload_bytes)
     try:
         result = extract_txt(data)
@@ -48,7 +52,7 @@ routes = [
     Route("/api/v1/upload/txt", upload_txt, methods=["POST"]),
 ]
 
-_UPLOAD_ERRORS = (400, 413, 415, 422)
+_UPLOAD_ERRORS = (400, 401, 403, 413, 415, 422)
 operations = [
     Operation(
         "POST",
@@ -59,6 +63,7 @@ operations = [
         upload=("multipart/form-data",),
         response=ExtractedDocument,
         errors=_UPLOAD_ERRORS,
+        access="recruiter",
     ),
     Operation(
         "POST",
@@ -68,5 +73,6 @@ operations = [
         upload=("multipart/form-data",),
         response=ExtractedDocument,
         errors=_UPLOAD_ERRORS,
+        access="recruiter",
     ),
 ]
