@@ -276,6 +276,10 @@ async def test_a_signed_in_recruiter_opens_the_live_room_without_a_token(live_se
         "a tampered cookie": ({"Cookie": f"viva_session={session[:-2]}xx"}, m.CloseCode.UNAUTHORIZED),
         "another server's cookie": ({"Cookie": f"viva_session={foreign}"}, m.CloseCode.UNAUTHORIZED),
         "an expired cookie": ({"Cookie": f"viva_session={expired}"}, m.CloseCode.TOKEN_EXPIRED),
+        "a session sent by a sibling site's page": (
+            {"Cookie": f"viva_session={session}", "Sec-Fetch-Site": "same-site"},
+            m.CloseCode.FORBIDDEN,
+        ),
         "a session but a wrong token": (
             {"Cookie": f"viva_session={session}"},
             m.CloseCode.UNAUTHORIZED,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from starlette.websockets import WebSocket
 
 from protocol.messages import CloseCode
-from server.http.access import SESSION_COOKIE
+from server.http.access import SESSION_COOKIE, same_origin
 from server.logs import interview_id_var
 from server.services.auth import SessionRefused
 from server.services.links import LinkRefused, RefusalCode, check_link, check_watcher
@@ -40,6 +40,12 @@ class Credential:
 
 def close_for(refused: LinkRefused) -> tuple[int, str]:
     return CLOSE_CODES[refused.code], refused.message
+
+
+def _cookie_from_elsewhere(websocket: WebSocket, services: Services, credential: Credential) -> bool:
+    """A session-only observer socket opened by a page of another origin (even a configured CORS origin, or a
+    sibling subdomain, to which SameSite=Strict still sends the cookie): refused like a cross-site POST."""
+    return not credential.token and not same_origin(websocket, services.settings)
 
 
 async def check_observer(services: Services, interview_id: str, credential: Credential) -> None:
@@ -76,7 +82,9 @@ async def admit_socket(websocket: WebSocket, role: LinkRole) -> tuple[Services, 
     interview_id_var.set(interview_id)
     record = await services.store.get_interview(interview_id)
     code, reason = CloseCode.NOT_FOUND, "no such interview"
-    if record is not None:
+    if record is not None and role == "observer" and _cookie_from_elsewhere(websocket, services, credential):
+        code, reason = CloseCode.FORBIDDEN, "a signed-in live room opens only from this server's own pages"
+    elif record is not None:
         try:
             if role == "observer":
                 await check_observer(services, interview_id, credential)

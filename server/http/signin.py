@@ -22,7 +22,7 @@ from server.http.bodies import read_json
 from server.http.errors import ApiError
 from server.http.schemas import SessionState, SignInRequest
 from server.http.spec import Operation
-from server.services.auth import Session, SessionRefused
+from server.services.auth import ADMIN_TOKEN_FILE, Session, SessionRefused
 from server.services.runtime import Services
 
 log = logging.getLogger("viva.auth")
@@ -108,7 +108,7 @@ def announce(services: Services) -> None:
         line = f"Viva is running: open {base}/ and sign in with the admin token (VIVA_ADMIN_TOKEN)"
     else:
         assert auth.admin_token is not None
-        where = services.settings.data_dir / "admin_token"
+        where = services.settings.data_dir / ADMIN_TOKEN_FILE
         link = f"{base}/?token={quote(auth.admin_token, safe='')}"
         line = f"Viva is running: open {link}\n(the admin token is kept in {where})"
     print(line, file=sys.stderr, flush=True)
