@@ -62,7 +62,7 @@ class PageGuard:
             return
         request = Request(scope)
         services: Services = scope["app"].state.services
-        refusal = await (self._link_page(request, services) if page in LINK_PAGES else self._page(request, services))
+        refusal = await self._link_page(request, services) if page in LINK_PAGES else self._page(request, services)
         if refusal is not None:
             await refusal(scope, receive, send)
             return
@@ -74,7 +74,7 @@ class PageGuard:
 
         await self.app(scope, receive, send_private)
 
-    async def _page(self, request: Request, services: Services) -> Response | None:
+    def _page(self, request: Request, services: Services) -> Response | None:
         """The recruiter's page: None to serve it, else the redirect to give."""
         token = request.query_params.get("token")
         if token is not None and services.auth.admin_token is not None:
