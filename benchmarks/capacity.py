@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -47,6 +48,8 @@ MAX_P99_MS = 50.0
 #: One load generator is one client address running hundreds of interviews: lift the per-node and
 #: per-credential limits that would (rightly) refuse it, since capacity is what is measured here.
 HARNESS_LIMITS = {"VIVA_MAX_LIVE_SESSIONS": "100000", "VIVA_INTERVIEW_STARTS_PER_MINUTE": "100000"}
+#: The recruiter's token of the servers this benchmark starts, shared with the load generator.
+BENCH_ADMIN_TOKEN = secrets.token_urlsafe(32)
 
 
 class InstantServer:
@@ -65,7 +68,7 @@ class InstantServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.instant_server", "--port", str(self.port)],
             cwd=ROOT,
-            env={**os.environ, **self.env, "VIVA_DATA_DIR": str(self.data_dir)},
+            env={**os.environ, **self.env, "VIVA_DATA_DIR": str(self.data_dir), "VIVA_ADMIN_TOKEN": BENCH_ADMIN_TOKEN},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -101,7 +104,8 @@ def load(sessions: int, seconds: float, warmup: float, mode: str = "") -> dict[s
         command = [sys.executable, "-m", "benchmarks.load_generator", "--url", server.url]
         command += ["--sessions", str(sessions), "--seconds", str(seconds), "--warmup", str(warmup)]
         command += ["--server-pid", str(server.pid)] + ([f"--{mode}"] if mode else [])
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        env = {**os.environ, "VIVA_ADMIN_TOKEN": BENCH_ADMIN_TOKEN}
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
         if done.returncode != 0:
             raise RuntimeError(f"load generator failed at N={sessions}:\n{done.stderr[-4000:]}")
         result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])

@@ -20,6 +20,7 @@ from server.cli import WS_MAX_SIZE, WebSocketProtocol, allow_event_loop_often
 from server.config import Settings
 from server.conversation.factory import create_interviewer_factory
 from server.logs import configure_logging
+from server.services.auth import recruiter_auth
 from server.services.runtime import Services
 from server.store import create_store
 
@@ -35,6 +36,7 @@ async def serve(host: str, port: int) -> None:
         tts=ToneTextToSpeech(),
         vad=LoudnessVad(),
         interviewers=create_interviewer_factory(settings),
+        auth=recruiter_auth(settings),
     )
     config = uvicorn.Config(
         create_app(services=services),

@@ -12,8 +12,9 @@ complete (the last tone frame, then ``end_of_turn_silence_ms`` of silent frames)
 reply's first audio frame. With ``--silent`` the candidates stream silence only (the cost of a frame); with
 ``--idle`` they only connect, start and listen, sending nothing (the memory of a session).
 
-It prints one JSON object with its figures. Run: ``python -m benchmarks.load_generator --url URL
---sessions 100 --seconds 20 --server-pid PID``.
+It acts as the recruiter with the server's admin token, read from ``VIVA_ADMIN_TOKEN`` like the server's. It
+prints one JSON object with its figures. Run: ``python -m benchmarks.load_generator --url URL --sessions 100
+--seconds 20 --server-pid PID``.
 """
 
 from __future__ import annotations
@@ -136,6 +137,14 @@ class Candidate:
             self.ended = True
 
 
+def _recruiter() -> dict[str, str]:
+    """The admin token as a Bearer header (the server and this process share ``VIVA_ADMIN_TOKEN``)."""
+    token = Settings().admin_token
+    if token is None:
+        raise RuntimeError("set VIVA_ADMIN_TOKEN to the server's admin token")
+    return {"Authorization": f"Bearer {token.get_secret_value()}"}
+
+
 async def _create_interviews(url: str, count: int) -> list[Candidate]:
     limits = asyncio.Semaphore(8)
 
@@ -146,7 +155,7 @@ async def _create_interviews(url: str, count: int) -> list[Candidate]:
             body = response.json()
             return Candidate(body["interview_id"], body["candidate_token"])
 
-    async with httpx.AsyncClient(timeout=60) as client:
+    async with httpx.AsyncClient(timeout=60, headers=_recruiter()) as client:
         return list(await asyncio.gather(*(create(client) for _ in range(count))))
 
 
@@ -213,7 +222,7 @@ async def _converse(candidate: Candidate, silent_frames_after: int, pacing: Paci
 
 
 async def _frames_received(url: str) -> int:
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=30, headers=_recruiter()) as client:
         text = (await client.get(f"{url}/metrics")).text
     for line in text.splitlines():
         if line.startswith("viva_audio_frames_received_total "):

@@ -14,10 +14,11 @@ from server.bus import create_bus
 from server.config import Settings
 from server.conversation.factory import create_interviewer_factory
 from server.engines import create_engines
-from server.http import candidate_socket, health, observer_socket, rest
+from server.http import candidate_socket, health, observer_socket, rest, signin
 from server.http.errors import EXCEPTION_HANDLERS
 from server.http.middleware import middleware
-from server.metrics import routes as metrics_routes
+from server.http.pages import PageGuard
+from server.services.auth import recruiter_auth
 from server.services.document_pool import DocumentPool
 from server.services.limits import PerKeyLimit
 from server.services.runtime import Services
@@ -27,7 +28,9 @@ WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 
 
 async def build_services(settings: Settings) -> Services:
-    """Load the engines, open the store and connect the bus: once per process, shared by every session."""
+    """Load the recruiter's credential and the engines, open the store and connect the bus: once per process,
+    shared by every session."""
+    auth = recruiter_auth(settings)
     stt, tts, vad = create_engines(settings)
     store = create_store(settings)
     await store.open()
@@ -40,6 +43,7 @@ async def build_services(settings: Settings) -> Services:
         tts=tts,
         vad=vad,
         interviewers=create_interviewer_factory(settings),
+        auth=auth,
         bus=bus,
     )
 
@@ -59,6 +63,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             "too_many_starts", "interviews created", limits.interview_starts_per_minute, 60.0
         )
         app.state.documents = DocumentPool(limits.document_workers, limits.document_queue)  # workers start when used
+        signin.announce(app.state.services)
         try:
             yield
         finally:
@@ -69,13 +74,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     routes: list[BaseRoute] = [
         *health.routes,
-        *metrics_routes,
         *candidate_socket.routes,
         *observer_socket.routes,
         *rest.routes,
     ]
     if WEB_DIST.is_dir():
-        routes.append(Mount("/", app=StaticFiles(directory=WEB_DIST, html=True), name="web"))
+        routes.append(Mount("/", app=PageGuard(StaticFiles(directory=WEB_DIST, html=True)), name="web"))
     return Starlette(
         routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS, middleware=middleware(settings)
     )

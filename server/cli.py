@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--port", type=int, default=settings.port)
     args = parser.parse_args(argv)
     if args.command == "serve":
+        # Where it listens is also where people open it (links, the sign-in link) unless VIVA_PUBLIC_URL says.
+        settings = Settings(**{**settings.model_dump(), "host": args.host, "port": args.port})
         from server.app import create_app
 
         allow_event_loop_often()

@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -89,9 +89,14 @@ class Settings(BaseSettings):
     turn_messages_per_10s: int = Field(default=5, ge=1)  # typed answers, end_turn and start, per session
     steering_per_10s: int = Field(default=5, ge=1)  # steering actions and notes, per observer socket
 
-    # Recruiter API (history, results): open when unset; when set, those routes need it as a Bearer token
-    # (or, for one interview, that interview's observer token).
+    # The recruiter's side (set-up, history, reports, live room, uploads, speech, metrics) needs the recruiter's
+    # credential: the admin token as a Bearer token, or a session cookie from signing in with it. Unset, the
+    # first start generates one and keeps it in data_dir/admin_token. "none" opens all of it: development only.
+    auth: Literal["token", "none"] = "token"
     admin_token: SecretStr | None = None
+    session_ttl_s: float = Field(default=12 * 3600, ge=60)
+    # Serve /metrics without a credential (for a scraper on a private network).
+    metrics_public: bool = False
 
     # Interviewer and evaluation (server/conversation, server/evaluation).
     interviewer_max_follow_ups: int = Field(default=2, ge=0, le=5)
@@ -113,18 +118,35 @@ class Settings(BaseSettings):
     candidate_link_ttl_s: float = Field(default=7 * 24 * 3600, gt=0)
     observer_link_ttl_s: float = Field(default=30 * 24 * 3600, gt=0)
 
+    @field_validator("admin_token")
+    @classmethod
+    def _usable_admin_token(cls, value: SecretStr | None) -> SecretStr | None:
+        """Empty means "not set" (the generated token is used); otherwise it must travel in a Bearer header."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not is_token_text(value.get_secret_value()):
+            raise ValueError("the admin token must be printable ASCII without spaces (it is sent as a Bearer token)")
+        return value
+
     @cached_property
     def sqlite_path(self) -> Path:
         return self.data_dir / "viva.sqlite3"
 
     @cached_property
     def base_url(self) -> str:
-        """Where users reach this server: the public URL, else the address ``viva serve`` listens on."""
-        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+        """Where users reach this server: the public URL, else the address ``viva serve`` listens on (this
+        machine's loopback address when it listens on every interface, as in Docker)."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return self.public_url.rstrip("/") or f"http://{host}:{self.port}"
 
     @cached_property
     def allowed_origins(self) -> list[str]:
         return [origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip()]
+
+
+def is_token_text(text: str) -> bool:
+    """Printable ASCII without spaces: what a token in an HTTP header, a cookie or a URL may be made of."""
+    return bool(text) and all("!" <= char <= "~" for char in text)
 
 
 def get_settings() -> Settings:

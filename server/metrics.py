@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily
 from prometheus_client.registry import Collector
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 _GAP_BUCKETS_MS = (100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1250, 1500, 2000, 3000, 5000, 10000)
 
@@ -64,10 +61,3 @@ class Metrics:
 
 
 METRICS = Metrics()
-
-
-async def metrics_endpoint(request: Request) -> Response:
-    return Response(generate_latest(METRICS.registry), media_type="text/plain; version=0.0.4; charset=utf-8")
-
-
-routes = [Route("/metrics", metrics_endpoint, methods=["GET"])]

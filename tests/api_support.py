@@ -13,6 +13,7 @@ import uvicorn
 
 from server.app import create_app
 from server.config import Settings
+from server.services.auth import recruiter_auth
 from server.services.runtime import Services
 from server.store import create_store
 from tests.postgres import POSTGRES_URL, connect, temporary_schema
@@ -49,14 +50,21 @@ def changed(settings: Settings, **changes: Any) -> Settings:
 
 
 def with_settings(services: Services, **changes: Any) -> Services:
-    return dataclasses.replace(services, settings=changed(services.settings, **changes))
+    settings = changed(services.settings, **changes)
+    return dataclasses.replace(services, settings=settings, auth=recruiter_auth(settings))
 
 
 @asynccontextmanager
-async def app_client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
+async def app_client(services: Services, *, signed_in: bool = True) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the app in-process. ``signed_in``: as the recruiter's browser is after signing in (the
+    session cookie, and the CSRF header Viva's pages send); otherwise anonymous."""
     app = create_app(services=services)
     transport = httpx.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://viva") as c:
+        if signed_in and services.auth.admin_token is not None:
+            response = await c.post("/api/v1/auth/signin", json={"token": services.auth.admin_token})
+            assert response.status_code == 200, response.text
+            c.headers["X-Viva-CSRF"] = "1"
         yield c
 
 

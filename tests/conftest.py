@@ -18,6 +18,13 @@ from server.services.runtime import Services
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
+#: The recruiter's admin token of the servers the tests start (``ServerProcess``), unless a test sets its own.
+ADMIN_TOKEN = "viva-tests-admin-token-5f0c2b9e"
+
+
+def recruiter_headers(token: str = ADMIN_TOKEN) -> dict[str, str]:
+    """Headers of an API client acting as the recruiter: the admin token as a Bearer token."""
+    return {"Authorization": f"Bearer {token}"}
 
 
 def free_port() -> int:
@@ -36,8 +43,10 @@ def engines() -> tuple:
 
 @pytest.fixture
 async def services(engines: tuple, tmp_path: Path) -> AsyncIterator[Services]:
-    """Real engines (shared) with a fresh SQLite store in a temporary data directory."""
+    """Real engines (shared) with a fresh SQLite store in a temporary data directory (and its generated admin
+    token: ``services.auth.admin_token``)."""
     from server.conversation.factory import create_interviewer_factory
+    from server.services.auth import recruiter_auth
     from server.store import create_store
 
     settings = Settings(data_dir=tmp_path / "data")
@@ -51,12 +60,17 @@ async def services(engines: tuple, tmp_path: Path) -> AsyncIterator[Services]:
         tts=tts,
         vad=vad,
         interviewers=create_interviewer_factory(settings),
+        auth=recruiter_auth(settings),
     )
     await store.close()
 
 
 class ServerProcess:
-    """A real ``viva serve`` in a subprocess, on a free port, with its own data directory."""
+    """A real ``viva serve`` in a subprocess, on a free port, with its own data directory.
+
+    Its admin token is :data:`ADMIN_TOKEN` unless ``env`` sets ``VIVA_ADMIN_TOKEN`` (empty: the server
+    generates one in its data directory, as on a first run).
+    """
 
     def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
@@ -65,8 +79,17 @@ class ServerProcess:
         self.log_path = data_dir / "server.log"
         # Tests create many interviews from one address: a generous start limit unless a test sets its own.
         limits = {"VIVA_INTERVIEW_STARTS_PER_MINUTE": "100000"}
-        self.env = {**os.environ, **limits, "VIVA_DATA_DIR": str(data_dir), **(env or {})}
+        self.env = {
+            **os.environ,
+            **limits,
+            "VIVA_DATA_DIR": str(data_dir),
+            "VIVA_ADMIN_TOKEN": ADMIN_TOKEN,
+            **(env or {}),
+        }
         self.process: subprocess.Popen[bytes] | None = None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def start(self, timeout: float = 60) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)

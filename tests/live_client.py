@@ -18,6 +18,7 @@ import websockets
 
 from protocol import messages as m
 from protocol.audio import INPUT_FRAME_MS, OutputFrame
+from tests.conftest import ADMIN_TOKEN, recruiter_headers
 from tests.speech import frames, silence
 
 DEFAULT_SETUP = {
@@ -32,8 +33,14 @@ DEFAULT_SETUP = {
 }
 
 
-def start_interview(base_url: str, **overrides: Any) -> dict[str, Any]:
-    response = httpx.post(f"{base_url}/api/v1/interview/start", json={**DEFAULT_SETUP, **overrides}, timeout=30)
+def start_interview(base_url: str, admin_token: str = ADMIN_TOKEN, **overrides: Any) -> dict[str, Any]:
+    """Create an interview as the recruiter (the admin token of the servers the tests start, unless given)."""
+    response = httpx.post(
+        f"{base_url}/api/v1/interview/start",
+        json={**DEFAULT_SETUP, **overrides},
+        headers=recruiter_headers(admin_token),
+        timeout=30,
+    )
     response.raise_for_status()
     return dict(response.json())
 

@@ -318,11 +318,12 @@ async def test_history_newest_first_paginated_filtered(client: httpx.AsyncClient
 
 
 async def test_admin_token_guards_recruiter_routes(services: Services) -> None:
-    async with app_client(with_settings(services, admin_token="s3cret-admin")) as client:
-        started = await start(client)
-        other = await start(client)
+    services = with_settings(services, admin_token="s3cret-admin")
+    async with app_client(services) as recruiter, app_client(services, signed_in=False) as client:
+        started = await start(recruiter)
+        other = await start(recruiter)
         interview = f"/api/v1/interviews/{started['interview_id']}"
-        assert error_of(await client.get("/api/v1/interviews")) == (401, "token_required")
+        assert error_of(await client.get("/api/v1/interviews")) == (401, "sign_in_required")
         assert error_of(await client.get("/api/v1/interviews", headers={"Authorization": "Bearer nope"})) == (
             403,
             "invalid_token",
@@ -330,7 +331,7 @@ async def test_admin_token_guards_recruiter_routes(services: Services) -> None:
         assert (await client.get("/api/v1/interviews", headers={"Authorization": "Bearer s3cret-admin"})).json()[
             "total"
         ] == 2
-        assert error_of(await client.get(interview)) == (401, "token_required")
+        assert error_of(await client.get(interview)) == (401, "sign_in_required")
         assert (await client.get(interview, params={"token": started["observer_token"]})).status_code == 200
         assert (await client.get(interview, headers={"Authorization": "Bearer s3cret-admin"})).status_code == 200
         assert error_of(await client.get(interview, params={"token": other["observer_token"]})) == (

@@ -128,8 +128,9 @@ async def test_results_of_a_live_interview_are_read_from_the_store(
 
 
 async def test_results_access_and_errors(services: Services) -> None:
-    async with app_client(with_settings(services, admin_token="admin-secret")) as client:
-        started = await start(client)
+    services = with_settings(services, admin_token="admin-secret")
+    async with app_client(services) as recruiter, app_client(services, signed_in=False) as client:
+        started = await start(recruiter)
         url = f"/api/v1/interview/results/{started['interview_id']}"
         assert (await client.get(url)).status_code == 401
         assert (await client.get(url, params={"token": started["candidate_token"]})).status_code == 403

@@ -24,7 +24,7 @@ import pytest
 
 from server.config import Settings
 from tests.api_support import START, STRONG_ANSWER
-from tests.conftest import ServerProcess
+from tests.conftest import ServerProcess, recruiter_headers
 from tests.postgres import POSTGRES_URL, connect, temporary_schema
 
 pytestmark = pytest.mark.slow
@@ -60,7 +60,7 @@ class Candidate:
         return dict(response.json())
 
     async def turns(self) -> list[dict[str, Any]]:
-        response = await self.client.get(f"/api/v1/interviews/{self.auth['interview_id']}")
+        response = await self.client.get(f"/api/v1/interviews/{self.auth['interview_id']}", headers=recruiter_headers())
         return list(response.json()["turns"])
 
 
@@ -76,7 +76,11 @@ async def test_rest_interview_continues_after_sigkill(tmp_path: Path, database: 
         try:
             await asyncio.to_thread(server.start)
             async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
-                started = (await client.post("/api/v1/interview/start", json={**START, "num_questions": 3})).json()
+                started = (
+                    await client.post(
+                        "/api/v1/interview/start", json={**START, "num_questions": 3}, headers=recruiter_headers()
+                    )
+                ).json()
                 candidate = Candidate(client, started)
                 asked = [await candidate.question()]
                 for _ in range(2):
@@ -196,8 +200,18 @@ async def until(condition: Callable[[], Awaitable[bool]], what: str, timeout_s: 
         await asyncio.sleep(0.01)
 
 
+async def start(client: httpx.AsyncClient) -> dict[str, Any]:
+    response = await client.post(
+        "/api/v1/interview/start", json={**START, "num_questions": 3}, headers=recruiter_headers()
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
 async def started_at_first_question(client: httpx.AsyncClient) -> tuple[dict[str, Any], Candidate, dict[str, Any]]:
-    started = (await client.post("/api/v1/interview/start", json={**START, "num_questions": 3})).json()
+    started = (
+        await client.post("/api/v1/interview/start", json={**START, "num_questions": 3}, headers=recruiter_headers())
+    ).json()
     candidate = Candidate(client, started)
     return started, candidate, await candidate.question()
 

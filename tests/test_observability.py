@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from protocol import messages as m
-from tests.conftest import ServerProcess
+from tests.conftest import ServerProcess, recruiter_headers
 from tests.live_client import LiveClient, is_type, start_interview
 
 pytestmark = pytest.mark.slow
@@ -22,7 +22,7 @@ async def metrics_when(base_url: str, line: str, timeout: float = 10) -> str:
     """The metrics once ``line`` appears in them (a closing session updates them a moment after the close)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
-        metrics = httpx.get(f"{base_url}/metrics", timeout=10).text
+        metrics = httpx.get(f"{base_url}/metrics", headers=recruiter_headers(), timeout=10).text
         if line in metrics or asyncio.get_running_loop().time() > deadline:
             return metrics
         await asyncio.sleep(0.1)
@@ -36,7 +36,7 @@ async def test_metrics_and_logs_of_a_session(tmp_path: Path) -> None:
         await client.handshake()
         await client.send(m.Start())
         await client.wait_for(is_type(m.StateChanged, state=m.SessionState.LISTENING), 60)
-        live = httpx.get(f"{server.url}/metrics", timeout=10).text
+        live = httpx.get(f"{server.url}/metrics", headers=recruiter_headers(), timeout=10).text
         assert "viva_live_sessions 1.0" in live
         await client.send(m.TextAnswer(text=SECRET_ANSWER))
         await client.wait_for(is_type(m.UtteranceEnd, utterance_id=2), 60)  # 0 greeting, 1 question 1, 2 the reply

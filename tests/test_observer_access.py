@@ -13,7 +13,8 @@ import pytest
 import websockets
 
 from protocol import messages as m
-from tests.conftest import ServerProcess, free_port
+from server.services.auth import RecruiterAuth
+from tests.conftest import ADMIN_TOKEN, ServerProcess, free_port
 from tests.live_client import LiveClient, start_interview
 from tests.observer_client import ObserverClient, ws_base
 
@@ -130,10 +131,7 @@ async def test_each_wrong_link_is_refused_over_http_with_its_own_status(live_ser
     assert results(live_server, created, observer).status_code == 200
 
     assert error(revoke(live_server, {"interview_id": "no-such"}, "candidate", token="t")) == (403, "invalid_token")
-    bad = httpx.post(
-        f"{live_server}/api/v1/interviews/{created['interview_id']}/revoke", json={"link": "admin"}, timeout=30
-    )
-    assert error(bad) == (422, "validation_error")
+    assert error(revoke(live_server, created, "admin")) == (422, "validation_error")
 
     revoked = revoke(live_server, created, "candidate")
     assert revoked.status_code == 200
@@ -183,22 +181,32 @@ async def test_revoking_a_link_closes_the_connections_holding_it(live_server: st
     assert await observer.wait_closed() == m.CloseCode.TOKEN_REVOKED
 
 
+def signed_in(base: str, admin_token: str) -> httpx.Client:
+    """A client holding the recruiter's session cookie, as a browser after signing in."""
+    client = httpx.Client(base_url=base, timeout=30)
+    assert client.post("/api/v1/auth/signin", json={"token": admin_token}).status_code == 200
+    return client
+
+
 def test_pages_and_responses_carry_the_security_headers(guarded_server: str) -> None:
-    for path in ("/observer.html", "/interview.html", "/", "/api/v1/config", "/health"):
-        response = httpx.get(guarded_server + path, timeout=30)
+    recruiter = signed_in(guarded_server, ADMIN_SECRET)
+    pages = ("/observer.html", "/interview.html", "/", "/history.html", "/signin.html")
+    for path in (*pages, "/api/v1/config", "/health"):
+        response = recruiter.get(path)
         assert response.status_code == 200, path
         csp = response.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "object-src 'none'" in csp, path
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "no-referrer"
-    page = httpx.get(guarded_server + "/observer.html", timeout=30).text
+    page = recruiter.get("/observer.html").text
     assert "<script" in page and all(' src="' in tag for tag in page.split("<script")[1:]), "no inline script"
 
 
 def test_no_secret_in_the_configuration_or_the_pages(guarded_server: str) -> None:
-    pages = ("/api/v1/config", "/", "/interview.html", "/observer.html", "/observer.js", "/api/v1/openapi.json")
+    recruiter = signed_in(guarded_server, ADMIN_SECRET)
+    pages = ("/api/v1/config", "/", "/interview.html", "/observer.html", "/observer.js", "/openapi.json")
     for path in pages:
-        text = httpx.get(guarded_server + path, timeout=30).text
+        text = recruiter.get(path).text
         for secret in (ADMIN_SECRET, OPENAI_SECRET, REDIS_SECRET):
             assert secret not in text, f"{path} exposes a secret"
 
@@ -226,11 +234,7 @@ def test_cors_allows_only_the_configured_origins(guarded_server: str, live_serve
 
 
 async def test_sockets_refuse_pages_of_foreign_origins(guarded_server: str) -> None:
-    created = httpx.post(
-        f"{guarded_server}/api/v1/interview/start",
-        json={"candidate_name": "Ada", "job_title": "Engineer"},
-        timeout=30,
-    ).json()
+    created = start_interview(guarded_server, admin_token=ADMIN_SECRET)
     url = observe_url(guarded_server, created["interview_id"], created["observer_token"])
     with pytest.raises(websockets.InvalidStatus) as refused:
         await websockets.connect(url, origin=FOREIGN_ORIGIN)  # type: ignore[arg-type]
@@ -241,3 +245,48 @@ async def test_sockets_refuse_pages_of_foreign_origins(guarded_server: str) -> N
             ready = m.parse_observer_server_message(await asyncio.wait_for(ws.recv(), 10))
             assert isinstance(ready, m.ObserverReady)
             assert ready.live is m.LiveStatus.DEGRADED, "this server's Redis is unreachable"
+
+
+async def observer_messages(ws: websockets.ClientConnection, count: int) -> list[m.ObserverServerMessage]:
+    return [m.parse_observer_server_message(await asyncio.wait_for(ws.recv(), 10)) for _ in range(count)]
+
+
+async def test_a_signed_in_recruiter_opens_the_live_room_without_a_token(live_server: str) -> None:
+    created = start_interview(live_server)
+    iid = created["interview_id"]
+    signin = httpx.post(f"{live_server}/api/v1/auth/signin", json={"token": ADMIN_TOKEN}, timeout=30)
+    session = signin.cookies["viva_session"]
+    url = f"{ws_base(live_server)}/ws/observe/{iid}"
+    async with websockets.connect(url, additional_headers={"Cookie": f"viva_session={session}"}) as ws:
+        await ws.send(m.encode(m.Observe()))
+        ready, history = await observer_messages(ws, 2)
+        assert isinstance(ready, m.ObserverReady) and ready.interview_id == iid
+        assert isinstance(history, m.History)
+        # Revoking the observer link shuts out its holders, not the recruiter.
+        assert revoke(live_server, created, "observer").status_code == 200
+        await ws.send(m.encode(m.AddNote(text="Still here.", request_id="n1")))
+        (refused,) = await observer_messages(ws, 1)
+        assert isinstance(refused, m.SteeringRefused) and refused.code == m.ErrorCode.NOT_LIVE, "checked, not closed"
+
+    mint = RecruiterAuth("token", ADMIN_TOKEN, "setting", 3600)
+    expired = mint.new_session(now=time.time() - 7200).value
+    foreign = RecruiterAuth("token", "another-admin-token", "setting", 3600).new_session().value
+    cases = {
+        "no cookie": ({}, m.CloseCode.UNAUTHORIZED),
+        "a tampered cookie": ({"Cookie": f"viva_session={session[:-2]}xx"}, m.CloseCode.UNAUTHORIZED),
+        "another server's cookie": ({"Cookie": f"viva_session={foreign}"}, m.CloseCode.UNAUTHORIZED),
+        "an expired cookie": ({"Cookie": f"viva_session={expired}"}, m.CloseCode.TOKEN_EXPIRED),
+        "a session sent by a sibling site's page": (
+            {"Cookie": f"viva_session={session}", "Sec-Fetch-Site": "same-site"},
+            m.CloseCode.FORBIDDEN,
+        ),
+        "a session but a wrong token": (
+            {"Cookie": f"viva_session={session}"},
+            m.CloseCode.UNAUTHORIZED,
+        ),
+    }
+    codes = {}
+    for name, (headers, _) in cases.items():
+        target = f"{url}?token={'x' * 43}" if "wrong token" in name else url
+        codes[name] = await close_code(target, additional_headers=headers)
+    assert codes == {name: code for name, (_, code) in cases.items()}

@@ -15,6 +15,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser_helpers import RecordedPage, artifacts_on_failure, chromium
+from tests.conftest import recruiter_headers
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +56,7 @@ def test_untrusted_text_shows_literally_in_the_observer_room_and_nothing_runs(li
     created = httpx.post(
         f"{live_server}/api/v1/interview/start",
         json={"candidate_name": NAME, "job_title": "Backend <em>Engineer</em>", "num_questions": 2},
+        headers=recruiter_headers(),
         timeout=30,
     ).json()
     dialogs: list[str] = []

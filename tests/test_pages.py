@@ -1,5 +1,5 @@
 """The interviewer's pages in headless Chromium against a real server: the report of an interview held over
-the REST API in text, and the interview history.
+the REST API in text, the interview history, and signing in and out.
 
 Every page is served here under a strict Content-Security-Policy (no inline script or style), so a page that
 needs either fails. Untrusted text (answers, names) must show literally and never become markup.
@@ -19,22 +19,27 @@ from playwright.sync_api import Browser, Page, Route
 
 from tests.api_support import START, STRONG_ANSWER
 from tests.browser_helpers import RecordedPage, artifacts_on_failure, chromium
-from tests.conftest import ServerProcess
+from tests.conftest import ADMIN_TOKEN, ServerProcess, recruiter_headers
 
 pytestmark = pytest.mark.browser
 
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'"
 MARKUP = "<img src=x onerror=alert(1)>"
 XSS_ANSWER = f"{STRONG_ANSWER} {MARKUP}"
-ADMIN_TOKEN = "admin-secret-for-the-pages-test"
+SECURED_TOKEN = "admin-secret-for-the-pages-test"
 
 
 class TextInterview:
     """An interview held over the REST API in text, as a candidate without a microphone would."""
 
-    def __init__(self, base_url: str, **setup: Any) -> None:
+    def __init__(self, base_url: str, admin_token: str = ADMIN_TOKEN, **setup: Any) -> None:
         self.base_url = base_url
-        response = httpx.post(f"{base_url}/api/v1/interview/start", json={**START, **setup}, timeout=30)
+        response = httpx.post(
+            f"{base_url}/api/v1/interview/start",
+            json={**START, **setup},
+            headers=recruiter_headers(admin_token),
+            timeout=30,
+        )
         assert response.status_code == 201, response.text
         self.started: dict[str, Any] = response.json()
         self.id: str = self.started["interview_id"]
@@ -84,7 +89,7 @@ def open_page(browser: Browser) -> tuple[RecordedPage, list[str]]:
         dialog.dismiss()
 
     def with_csp(route: Route) -> None:
-        response = route.fetch()
+        response = route.fetch(max_redirects=0)  # the browser follows redirects itself, changing its address
         route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
 
     recorded.page.on("dialog", dismiss)
@@ -98,6 +103,12 @@ def assert_clean(recorded: RecordedPage, dialogs: list[str]) -> None:
     assert problems == [], problems
 
 
+def sign_in(page: Page, base_url: str, token: str = ADMIN_TOKEN) -> None:
+    """Open the sign-in link Viva prints at start-up."""
+    page.goto(f"{base_url}/?token={token}")
+    page.wait_for_url(f"{base_url}/", timeout=15_000)
+
+
 def wait_for_report(page: Page) -> None:
     page.locator("#report").wait_for(state="visible", timeout=30_000)
 
@@ -108,8 +119,8 @@ def texts(page: Page, selector: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def secured_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server with VIVA_ADMIN_TOKEN set: results need the observer or admin token, the history the admin's."""
-    server = ServerProcess(tmp_path_factory.mktemp("secured-server"), env={"VIVA_ADMIN_TOKEN": ADMIN_TOKEN})
+    """A server of its own, whose sessions this module's tests may end (sign-out) without disturbing others."""
+    server = ServerProcess(tmp_path_factory.mktemp("secured-server"), env={"VIVA_ADMIN_TOKEN": SECURED_TOKEN})
     server.start()
     yield server.url
     server.stop()
@@ -218,6 +229,7 @@ def test_report_of_an_interview_not_started_yet(live_server: str) -> None:
             assert page.locator("#questions-empty").is_visible()
             assert page.locator("#transcript-empty").is_visible()
 
+            sign_in(page, live_server)
             page.goto(f"{live_server}/report.html?id=no-such-interview")
             page.locator("#load-error").wait_for(state="visible", timeout=15_000)
             assert "There is no interview with id 'no-such-interview'." in page.inner_text("#load-error-text")
@@ -239,6 +251,7 @@ def test_history_lists_filters_pages_and_links_to_reports(live_server: str) -> N
         recorded, dialogs = open_page(browser)
         page = recorded.page
         with artifacts_on_failure(recorded, "test_history_lists_filters_pages_and_links_to_reports"):
+            sign_in(page, live_server)
             page.goto(f"{live_server}/history.html")
             page.locator("#history-table").wait_for(state="visible", timeout=15_000)
             assert page.locator("#history-rows tr").count() == 20
@@ -276,7 +289,7 @@ def test_history_lists_filters_pages_and_links_to_reports(live_server: str) -> N
             page.click("#previous-page")
             page.get_by_text("1–20 of 21").wait_for(timeout=15_000)
 
-            # A row opens its report (no token needed: this server sets no admin token).
+            # A row opens its report (no token in its address: the session cookie opens it).
             page.fill("#filter-job-title", title)
             page.click("#filters button[type=submit]")
             page.click(f'#history-rows tr[data-interview-id="{held.id}"] a')
@@ -287,50 +300,79 @@ def test_history_lists_filters_pages_and_links_to_reports(live_server: str) -> N
             assert_clean(recorded, dialogs)
 
 
-def test_tokens_on_a_server_with_an_admin_token(secured_server: str) -> None:
-    interview = TextInterview(secured_server, job_title=unique("Secured Engineer"))
+def test_signing_in_and_out_and_the_links_of_colleagues(secured_server: str) -> None:
+    interview = TextInterview(secured_server, SECURED_TOKEN, job_title=unique("Secured Engineer"))
     interview.finish()
+    score = f"{interview.results().json()['final_score']:.1f}"
     report_url = f"{secured_server}/report.html?id={interview.id}"
+    other = TextInterview(secured_server, SECURED_TOKEN, job_title=unique("Other Engineer"))
 
     with chromium() as browser:
         recorded, dialogs = open_page(browser)
         page = recorded.page
-        with artifacts_on_failure(recorded, "test_tokens_on_a_server_with_an_admin_token"):
-            # A wrong token: the server's reason, and a field for another token.
-            page.goto(f"{report_url}&token=not-the-token")
-            page.locator("#load-error").wait_for(state="visible", timeout=15_000)
-            assert page.inner_text("#load-error-text") == "The token does not give access to this interview."
-            assert page.locator("#report").is_hidden()
-            page.fill("#token-input", interview.observer_token)
-            page.click("#token-form button[type=submit]")
+        with artifacts_on_failure(recorded, "test_signing_in_and_out_and_the_links_of_colleagues"):
+            # A colleague's observer link opens the report without signing in...
+            page.goto(f"{report_url}&token={interview.observer_token}")
             wait_for_report(page)
-            assert page.locator("#load-error").is_hidden()
-            assert page.locator("#questions-chart rect.bar").count() >= 2
-
-            # Another interview's observer token does not open this one; no token at all is asked for.
-            other = TextInterview(secured_server, job_title=unique("Other Engineer"))
-            page.goto(f"{report_url}&token={other.observer_token}")
-            page.locator("#load-error").wait_for(state="visible", timeout=15_000)
-            assert page.inner_text("#load-error-text") == "The token does not give access to this interview."
+            assert page.inner_text("#overall-score") == score
+            # ... but not with a wrong token, another interview's, or none: the sign-in page says why.
+            for url in (f"{report_url}&token=not-the-token", f"{report_url}&token={other.observer_token}"):
+                page.goto(url)
+                page.wait_for_url("**/signin.html?**", timeout=15_000)
+                assert "token in that link was refused" in page.inner_text("#signin-reason")
+                assert "token=" not in page.url.split("next=", 1)[1]
             page.goto(report_url)
-            page.locator("#token-form").wait_for(state="visible", timeout=15_000)
-            assert "observer token" in page.inner_text("#load-error-text")
+            page.wait_for_url("**/signin.html?**", timeout=15_000)
 
-            # The history needs the admin token; a wrong one is refused, the right one is remembered and opens
-            # the reports it links to.
+            # The history needs the recruiter: the sign-in page, a wrong token refused, the right one signs in
+            # and goes back to the history.
             page.goto(f"{secured_server}/history.html")
-            page.locator("#token-form").wait_for(state="visible", timeout=15_000)
-            assert "admin token" in page.inner_text("#history-error-text")
-            page.fill("#token-input", "wrong")
-            page.click("#token-form button[type=submit]")
-            page.get_by_text("The admin token is not valid.").wait_for(timeout=15_000)
-            page.fill("#token-input", ADMIN_TOKEN)
-            page.click("#token-form button[type=submit]")
+            page.wait_for_url("**/signin.html?**", timeout=15_000)
+            assert "Sign in to set up interviews" in page.inner_text("#signin-reason")
+            page.fill("#signin-token", "wrong")
+            page.click("#signin-submit")
+            page.get_by_text("That is not this server's admin token.").wait_for(timeout=15_000)
+            page.fill("#signin-token", SECURED_TOKEN)
+            page.click("#signin-submit")
+            page.wait_for_url("**/history.html**", timeout=15_000)
+            cookie = next(c for c in page.context.cookies() if c["name"] == "viva_session")
+            assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+            assert SECURED_TOKEN not in cookie["value"]
+
+            # A row opens its report with the cookie alone: no token in the address.
             row = page.locator(f'#history-rows tr[data-interview-id="{interview.id}"]')
             row.wait_for(timeout=15_000)
-            assert page.locator("#history-error").is_hidden()
             row.locator("a").click()
             page.wait_for_url(f"**/report.html?id={interview.id}", timeout=15_000)
             wait_for_report(page)
-            assert page.inner_text("#overall-score") == f"{interview.results().json()['final_score']:.1f}"
+            assert page.inner_text("#overall-score") == score
+
+            # The live room opens with the cookie alone too (in a tab served as it is: Chromium's local network
+            # checks block sockets from pages this test rewrites).
+            room_context = browser.new_context(storage_state=page.context.storage_state())  # the same cookie
+            room = RecordedPage.attach(room_context.new_page())
+            with artifacts_on_failure(room, "test_signing_in_live_room"):
+                room.page.goto(f"{secured_server}/observer.html?id={interview.id}")
+                room.page.wait_for_function("() => window.__vivaObserver?.ready === true", timeout=15_000)
+            room_context.close()
+
+            # A session that ends while a page is open: the page says so and links to the sign-in page.
+            page.goto(f"{secured_server}/history.html")
+            page.locator("#history-table").wait_for(state="visible", timeout=15_000)
+            page.context.clear_cookies()
+            page.click("#filters button[type=submit]")
+            page.locator("#sign-in-needed").wait_for(state="visible", timeout=15_000)
+            assert "Sign in" in page.inner_text("#sign-in-needed-text")
+            page.click("#sign-in-link")
+            page.wait_for_url("**/signin.html?**", timeout=15_000)
+            page.fill("#signin-token", SECURED_TOKEN)
+            page.click("#signin-submit")
+            page.wait_for_url("**/history.html", timeout=15_000)
+
+            # Signing out: back to the sign-in page, and the history is closed again.
+            page.click("#sign-out")
+            page.wait_for_url("**/signin.html?reason=signed_out", timeout=15_000)
+            assert page.inner_text("#signin-reason") == "You are signed out."
+            page.goto(f"{secured_server}/history.html")
+            page.wait_for_url("**/signin.html?**", timeout=15_000)
             assert_clean(recorded, dialogs)

@@ -15,6 +15,7 @@ await build({
     report: here("./src/report.ts"),
     history: here("./src/history.ts"),
     observer: here("./src/observer.ts"),
+    signin: here("./src/signin.ts"),
     "capture-processor": here("./src/worklets/capture-processor.ts"),
   },
   outdir: dist,

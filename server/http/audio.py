@@ -11,6 +11,7 @@ from starlette.routing import Route
 from protocol.audio import INPUT_SAMPLE_RATE
 from server.audio.files import AudioFileError, decode_to_pcm16k, wav_bytes
 from server.engines.base import EngineError
+from server.http.access import require_recruiter
 from server.http.bodies import read_json, read_limited, read_upload
 from server.http.errors import ApiError
 from server.http.schemas import SpeakRequest, Transcript
@@ -20,6 +21,7 @@ from server.services.runtime import Services
 
 async def text_to_speech(request: Request) -> Response:
     services: Services = request.app.state.services
+    require_recruiter(request, services)
     body = await read_json(request, SpeakRequest)
     try:
         pcm = b"".join([chunk async for chunk in services.tts.synthesize(body.text)])
@@ -31,6 +33,7 @@ async def text_to_speech(request: Request) -> Response:
 async def speech_to_text(request: Request) -> JSONResponse:
     """Takes the file as multipart field ``file``, or as the raw body (``audio/*``)."""
     services: Services = request.app.state.services
+    require_recruiter(request, services)
     limit = services.settings.max_upload_bytes
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         data = await read_upload(request, limit)
@@ -61,7 +64,8 @@ operations = [
         "Returns a mono 16-bit WAV at the voice's sample rate.",
         body=SpeakRequest,
         response_media="audio/wav",
-        errors=(400, 413, 422, 502),
+        errors=(400, 401, 403, 413, 422, 502),
+        access="recruiter",
     ),
     Operation(
         "POST",
@@ -71,6 +75,7 @@ operations = [
         "`VIVA_MAX_UPLOAD_BYTES` and `VIVA_MAX_TURN_MS` long.",
         upload=("multipart/form-data", "audio/*", "application/octet-stream"),
         response=Transcript,
-        errors=(400, 413, 415, 422, 502),
+        errors=(400, 401, 403, 413, 415, 422, 502),
+        access="recruiter",
     ),
 ]

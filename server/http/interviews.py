@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from server.evaluation.base import question_from_snapshot
-from server.http.access import credential_key, load_interview, require_admin, require_candidate, require_observer
+from server.http.access import credential_key, load_interview, require_candidate, require_observer, require_recruiter
 from server.http.bodies import describe_validation_error, read_json
 from server.http.errors import ApiError
 from server.http.schemas import (
@@ -53,6 +53,7 @@ def _services(request: Request) -> Services:
 
 async def start_interview(request: Request) -> JSONResponse:
     services = _services(request)
+    require_recruiter(request, services)
     request.app.state.start_limit.check(credential_key(request, services), time.monotonic())
     body = await read_json(request, StartRequest)
     setup = body.to_setup(services.settings.default_num_questions)
@@ -114,7 +115,7 @@ async def submit_answer(request: Request) -> JSONResponse:
 
 async def list_interviews(request: Request) -> JSONResponse:
     services = _services(request)
-    require_admin(request, services)
+    require_recruiter(request, services)
     query = _query(request, HistoryQuery)
     page = await services.store.list_interviews(
         limit=query.limit, offset=query.offset, job_title=query.job_title, status=query.status
@@ -180,8 +181,8 @@ def _results_body(results: Results) -> ResultsResponse:
 async def _results(request: Request, *, rescore: bool) -> Response:
     services = _services(request)
     interview_id = request.path_params["interview_id"]
-    query = _query(request, ResultsQuery)
     await require_observer(request, services, interview_id)
+    query = _query(request, ResultsQuery)
     async with text_interview.interview_lock(interview_id):
         record = await load_interview(services, interview_id)
         results = await interview_results(services, record, rescore=rescore)
@@ -201,8 +202,8 @@ async def save_results(request: Request) -> Response:
 async def get_interview(request: Request) -> JSONResponse:
     services = _services(request)
     interview_id = request.path_params["interview_id"]
-    _query(request, ObserverQuery)
     await require_observer(request, services, interview_id)
+    _query(request, ObserverQuery)
     record = await load_interview(services, interview_id)
     return JSONResponse(InterviewDetail.of(record).model_dump(mode="json"))
 
@@ -211,8 +212,8 @@ async def revoke_link(request: Request) -> JSONResponse:
     """Revoke a link for good; live connections holding it are closed (the candidate's, the observers')."""
     services = _services(request)
     interview_id = request.path_params["interview_id"]
-    body = await read_json(request, RevokeRequest)
     await require_observer(request, services, interview_id)
+    body = await read_json(request, RevokeRequest)
     await load_interview(services, interview_id)
     revoked_at = await services.store.revoke_token(interview_id, body.link)
     await link_revoked(services.bus, interview_id, body.link)
@@ -237,14 +238,15 @@ operations = [
         "/api/v1/interview/start",
         "Create an interview",
         "Returns the interview's id and its links: the candidate's (live interview page) and the observer's (the "
-        "report, and the live room to watch and steer). Their tokens are shown only here; the server keeps only "
-        "their SHA-256 digests. Links expire (`VIVA_CANDIDATE_LINK_TTL_S`, `VIVA_OBSERVER_LINK_TTL_S`) and can "
-        "be revoked. Each recruiter (the admin token, else the client's address) may create "
+        "report, and the live room to watch and steer, for someone who does not sign in). Their tokens are shown "
+        "only here; the server keeps only their SHA-256 digests. Links expire (`VIVA_CANDIDATE_LINK_TTL_S`, "
+        "`VIVA_OBSERVER_LINK_TTL_S`) and can be revoked. Each recruiter may create "
         "`VIVA_INTERVIEW_STARTS_PER_MINUTE` per minute; more get 429 `too_many_starts` with `Retry-After`.",
         body=StartRequest,
         response=StartResponse,
         status=201,
-        errors=(400, 413, 422, 429),
+        errors=(400, 401, 403, 413, 422, 429),
+        access="recruiter",
     ),
     Operation(
         "POST",
@@ -299,7 +301,7 @@ operations = [
         query=HistoryQuery,
         response=HistoryPage,
         errors=(401, 403, 422),
-        access="admin",
+        access="recruiter",
     ),
     Operation(
         "GET",

@@ -6,6 +6,9 @@
 - Content-Security-Policy: scripts and styles only from this server's own files, never inline, so text that
   slipped into a page as markup still could not run. Pages render untrusted text with ``textContent`` anyway.
 - No referrer (the links carry tokens), no sniffing, no framing.
+- ``Cache-Control: no-store`` on every API answer (tokens, resumes, transcripts, results, reports, history) and
+  on the metrics, so neither the browser's cache nor a proxy keeps them. The guarded pages set their own
+  (:mod:`server.http.pages`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
+#: Paths whose every answer is private (``Cache-Control: no-store``).
+PRIVATE_PREFIXES = ("/api/", "/metrics")
+
 
 class SecurityHeaders:
     """Adds :data:`SECURITY_HEADERS` to every HTTP response and refuses WebSockets from foreign origins."""
@@ -46,12 +52,16 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        private = scope["path"].startswith(PRIVATE_PREFIXES)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     if name not in headers:
                         headers[name] = value
+                if private and "cache-control" not in headers:
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

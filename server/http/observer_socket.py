@@ -1,9 +1,11 @@
 """The observer socket, ``/ws/observe/{interview_id}?token=``: watch one interview live and steer it.
 
-The observer link's token (or the admin token) opens it; the candidate's does not. After ``observe`` the
+The observer link's token, the admin token or a signed-in recruiter's session cookie opens it; the candidate's
+link does not. After ``observe`` the
 observer gets ``observer_ready``, the history and then live events (:class:`~server.observers.feed.ObserverFeed`).
-Steering goes to whichever node holds the candidate's session; the token is checked again before each action,
-so a revoked or expired link stops steering at once. Observers never send audio or answers.
+Steering goes to whichever node holds the candidate's session; the credential is checked again before each
+action, so a revoked or expired link (or an expired session) stops steering at once. Observers never send audio
+or answers.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from protocol import messages as m
-from server.http.admission import admit_socket, close_for
+from server.http.admission import Credential, admit_socket, check_observer, close_for, holds_observer_link
 from server.metrics import METRICS
 from server.observers.feed import LinkWasRevoked, ObserverFeed
 from server.observers.steering import send_steering
 from server.observers.wire import CommandRefused
 from server.services.limits import per_window
-from server.services.links import LinkRefused, check_watcher
+from server.services.links import LinkRefused
 from server.services.runtime import Services
 from server.store.base import InterviewRecord
 
@@ -40,7 +42,7 @@ async def observer_socket(websocket: WebSocket) -> None:
     admitted = await admit_socket(websocket, "observer")
     if admitted is None:
         return
-    services, record, token = admitted
+    services, record, credential = admitted
     await websocket.accept()
     watching: dict[str, int] = websocket.app.state.observer_counts
     limit = services.settings.max_observers_per_interview
@@ -51,7 +53,7 @@ async def observer_socket(websocket: WebSocket) -> None:
         return
     watching[record.id] = watching.get(record.id, 0) + 1
     try:
-        code, reason = await ObserverRoom(websocket, services, record, token).run()
+        code, reason = await ObserverRoom(websocket, services, record, credential).run()
     except Exception:
         log.exception("an observer socket failed")
         code, reason = m.CloseCode.INTERNAL_ERROR, "internal error"
@@ -65,11 +67,13 @@ async def observer_socket(websocket: WebSocket) -> None:
 class ObserverRoom:
     """One observer's socket: the feed out, steering in."""
 
-    def __init__(self, websocket: WebSocket, services: Services, record: InterviewRecord, token: str) -> None:
+    def __init__(
+        self, websocket: WebSocket, services: Services, record: InterviewRecord, credential: Credential
+    ) -> None:
         self.websocket = websocket
         self.services = services
         self.record = record
-        self.token = token
+        self.credential = credential
         self.name = ""
         self._send_lock = asyncio.Lock()
         self._commands: set[str] = set()
@@ -87,7 +91,14 @@ class ObserverRoom:
         if isinstance(observe, tuple):
             return observe
         self.name = observe.name
-        feed = ObserverFeed(self.services.store, self.services.bus, self.record.id, self.send, self._on_refused)
+        feed = ObserverFeed(
+            self.services.store,
+            self.services.bus,
+            self.record.id,
+            self.send,
+            self._on_refused,
+            holds_observer_link=holds_observer_link(self.services, self.credential),
+        )
         watching = asyncio.create_task(feed.run(observe.after_seq, self._ready))
         steering = asyncio.create_task(self._steer())
         await asyncio.wait({watching, steering}, return_when=asyncio.FIRST_COMPLETED)
@@ -172,7 +183,7 @@ class ObserverRoom:
                 )
                 continue
             try:
-                await check_watcher(self.services, self.record.id, self.token)
+                await check_observer(self.services, self.record.id, self.credential)
             except LinkRefused as refused:
                 await self.send(m.ErrorMessage(code=m.ErrorCode.INVALID_MESSAGE, message=refused.message, fatal=True))
                 return close_for(refused)

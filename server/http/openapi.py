@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from server.http import audio, interviews, uploads
+from server.http import audio, interviews, signin, uploads
+from server.http.access import SESSION_COOKIE
 from server.http.schemas import ErrorResponse
 from server.http.spec import Operation
 
@@ -28,10 +29,10 @@ Refs = dict[tuple[Any, JsonSchemaMode], dict[str, Any]]
 
 _ERROR_MEANINGS = {
     400: "Malformed request body.",
-    401: "A token is required.",
-    403: "The token does not give access.",
+    401: "A credential is required: sign in, or send a token (`sign_in_required`, `token_required`, ...).",
+    403: "The token does not give access, or a signed-in request failed the CSRF checks (`csrf_failed`).",
     404: "No such interview.",
-    409: "The interview's state does not allow this now.",
+    409: "Not possible in the current state (of the interview, or of the server's sign-in).",
     413: "The body or file is too large.",
     415: "The file's type (judged by its content) is not accepted.",
     422: "Invalid input; the message names the field or the problem.",
@@ -43,9 +44,10 @@ _ERROR_MEANINGS = {
 _ACCESS = {
     "public": "",
     "candidate": "Needs the interview's candidate token (`candidate_token` in the body, or a Bearer token).",
-    "observer": "Needs the interview's observer token or the admin token (Bearer, or `?token=`) when the "
-    "server has `VIVA_ADMIN_TOKEN` set; open otherwise.",
-    "admin": "Needs the admin token (Bearer) when the server has `VIVA_ADMIN_TOKEN` set; open otherwise.",
+    "observer": "Needs the interview's observer token (Bearer, or `?token=`), the admin token (Bearer), or a "
+    "signed-in recruiter's session cookie (with `X-Viva-CSRF: 1` on a POST).",
+    "recruiter": "Needs the admin token (Bearer) or a signed-in recruiter's session cookie (with `X-Viva-CSRF: 1` "
+    "on a POST); open only with `VIVA_AUTH=none`.",
 }
 
 
@@ -59,6 +61,9 @@ class PublicConfig(BaseModel):
     engines: dict[str, str] = Field(description="Engine name per role: interviewer, stt, tts, vad.")
     audio: dict[str, int] = Field(description="input_sample_rate, input_frame_ms, output_sample_rate.")
     limits: dict[str, float] = Field(description="Timeouts and size limits the client should respect.")
+    auth: dict[str, str] = Field(
+        description='`mode`: "token" (the recruiter signs in) or "none" (VIVA_AUTH=none, with a `warning`).'
+    )
 
 
 class OpenApiDocument(BaseModel):
@@ -68,7 +73,7 @@ class OpenApiDocument(BaseModel):
     components: dict[str, Any]
 
 
-# The service routes (server/http/health.py, server/metrics.py), which declare nothing themselves.
+# The service routes (server/http/health.py), which declare nothing themselves.
 _SERVICE_OPERATIONS = [
     Operation("GET", "/health", "Liveness", response=Health),
     Operation("GET", "/api/v1/config", "Public configuration: engines, audio format, limits", response=PublicConfig),
@@ -77,14 +82,23 @@ _SERVICE_OPERATIONS = [
         "GET",
         "/metrics",
         "Prometheus metrics",
-        "Turn latency by stage, sessions, engine usage, in the Prometheus text format.",
+        "Turn latency by stage, sessions, engine usage, in the Prometheus text format. The recruiter's (a "
+        "scraper sends the admin token as a Bearer token) unless `VIVA_METRICS_PUBLIC` is set.",
         response_media="text/plain; version=0.0.4",
+        errors=(401, 403),
+        access="recruiter",
     ),
 ]
 
 
 def all_operations() -> list[Operation]:
-    return [*_SERVICE_OPERATIONS, *uploads.operations, *interviews.operations, *audio.operations]
+    return [
+        *_SERVICE_OPERATIONS,
+        *signin.operations,
+        *uploads.operations,
+        *interviews.operations,
+        *audio.operations,
+    ]
 
 
 def _models(operations: list[Operation]) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
@@ -176,7 +190,7 @@ def openapi_document() -> dict[str, Any]:
         if body := _request_body(op, refs):
             entry["requestBody"] = body
         if op.access != "public":
-            entry["security"] = [{"bearer": []}] if op.access == "candidate" else [{"bearer": []}, {}]
+            entry["security"] = [{"bearer": []}] if op.access == "candidate" else [{"bearer": []}, {"session": []}]
         paths.setdefault(op.path, {})[op.method.lower()] = entry
     return {
         "openapi": "3.1.0",
@@ -190,7 +204,10 @@ def openapi_document() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": definitions.get("$defs", {}),
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE},
+            },
         },
     }
 

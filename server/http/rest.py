@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from server.http import audio, interviews, openapi, uploads
+from server.http import audio, interviews, openapi, signin, uploads
 
-routes: list[BaseRoute] = [*uploads.routes, *interviews.routes, *audio.routes, *openapi.routes]
+routes: list[BaseRoute] = [
+    *signin.routes,
+    *uploads.routes,
+    *interviews.routes,
+    *audio.routes,
+    *openapi.routes,
+]

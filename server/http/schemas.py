@@ -76,9 +76,11 @@ class StartResponse(BaseModel):
     interview_id: str
     candidate_token: str = Field(description="The candidate's secret; shown only now.")
     candidate_url: str = Field(description="The candidate's link to the live interview page.")
-    observer_token: str = Field(description="The recruiter's secret for results; shown only now.")
-    observer_url: str = Field(description="The recruiter's link to the report page.")
-    observer_room_url: str = Field(description="The recruiter's link to the live room: watch and steer the interview.")
+    observer_token: str = Field(
+        description="Opens this interview's report and live room without signing in (for a colleague); shown only now."
+    )
+    observer_url: str = Field(description="The observer link to the report page (signed in, no token is needed).")
+    observer_room_url: str = Field(description="The observer link to the live room: watch and steer the interview.")
     candidate_link_expires_at: datetime = Field(description="The candidate link stops working then.")
     observer_link_expires_at: datetime = Field(description="The observer links stop working then.")
 
@@ -303,3 +305,13 @@ class ResultsResponse(BaseModel):
     evaluated_at: datetime
     questions: list[QuestionScore]
     report: Report = Field(description="The full report: criteria, recommendation, metrics, transcript.")
+
+
+class SignInRequest(_Body):
+    token: str = Field(min_length=1, max_length=512, description="The admin token (Viva prints it at start-up).")
+
+
+class SessionState(BaseModel):
+    auth: Literal["token", "none"] = Field(description='"none": VIVA_AUTH=none, the recruiter side is open.')
+    signed_in: bool = Field(description="Whether this request carries a valid session (always true with auth none).")
+    expires_at: datetime | None = Field(default=None, description="When the session ends; sign in again then.")

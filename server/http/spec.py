@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-Access = Literal["public", "candidate", "observer", "admin"]
+Access = Literal["public", "candidate", "observer", "recruiter"]
 
 
 @dataclass(frozen=True)

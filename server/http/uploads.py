@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from server.http.access import require_recruiter
 from server.http.bodies import read_upload
 from server.http.errors import ApiError
 from server.http.schemas import ExtractedDocument
@@ -20,6 +21,7 @@ from server.services.runtime import Services
 async def _extract(request: Request, kind: DocumentKind) -> JSONResponse:
     """Parse the upload in a worker process (:class:`DocumentPool`), never on the server's own threads."""
     services: Services = request.app.state.services
+    require_recruiter(request, services)
     settings = services.settings
     data = await read_upload(request, settings.max_upload_bytes)
     pool: DocumentPool = request.app.state.documents
@@ -43,7 +45,7 @@ routes = [
     Route("/api/v1/upload/txt", upload_txt, methods=["POST"]),
 ]
 
-_UPLOAD_ERRORS = (400, 413, 415, 422, 503)
+_UPLOAD_ERRORS = (400, 401, 403, 413, 415, 422, 503)
 operations = [
     Operation(
         "POST",
@@ -56,6 +58,7 @@ operations = [
         upload=("multipart/form-data",),
         response=ExtractedDocument,
         errors=_UPLOAD_ERRORS,
+        access="recruiter",
     ),
     Operation(
         "POST",
@@ -65,5 +68,6 @@ operations = [
         upload=("multipart/form-data",),
         response=ExtractedDocument,
         errors=_UPLOAD_ERRORS,
+        access="recruiter",
     ),
 ]

@@ -55,8 +55,13 @@ class ObserverFeed:
         interview_id: str,
         send: Send,
         on_refused: Callable[[CommandRefused], Awaitable[None]],
+        *,
+        holds_observer_link: bool = True,
     ) -> None:
+        """``holds_observer_link``: the watcher came in with the observer link (not the admin token or a
+        recruiter's session), so revoking that link ends this feed."""
         self.store = store
+        self.holds_observer_link = holds_observer_link
         self.bus = bus
         self.interview_id = interview_id
         self.send = send
@@ -128,7 +133,7 @@ class ObserverFeed:
                 await self._deliver(event)
         elif isinstance(message, CommandRefused):
             await self.on_refused(message)
-        elif isinstance(message, LinkRevoked) and message.link == "observer":
+        elif isinstance(message, LinkRevoked) and message.link == "observer" and self.holds_observer_link:
             raise LinkWasRevoked
 
     async def _deliver(self, event: m.ObserverEvent) -> None:

@@ -8,7 +8,6 @@ exactly what went wrong.
 
 from __future__ import annotations
 
-import hmac
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -38,11 +37,6 @@ _WRONG_ROLE = {
 }
 
 
-def is_admin(services: Services, token: str | None) -> bool:
-    admin = services.settings.admin_token
-    return admin is not None and token is not None and hmac.compare_digest(admin.get_secret_value(), token)
-
-
 async def check_link(services: Services, interview_id: str, token: str | None, role: LinkRole) -> None:
     """Accept a valid token of ``role``'s link of this interview; raise :class:`LinkRefused` otherwise."""
     if not token:
@@ -61,5 +55,5 @@ async def check_link(services: Services, interview_id: str, token: str | None, r
 
 async def check_watcher(services: Services, interview_id: str, token: str | None) -> None:
     """The observer link of this interview, or the admin token, which may watch every interview."""
-    if not is_admin(services, token):
+    if not services.auth.is_admin(token):
         await check_link(services, interview_id, token, "observer")

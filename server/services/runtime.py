@@ -1,4 +1,5 @@
-"""The long-lived parts one server process shares between all sessions: engines, the store and the event bus.
+"""The long-lived parts one server process shares between all sessions: engines, the store, the event bus and
+the recruiter's credential.
 
 Built once at start-up (models load once per process) and reached from routes as ``request.app.state.services``.
 """
@@ -11,6 +12,7 @@ from server.bus import EventBus, InProcessBus
 from server.config import Settings
 from server.conversation.base import InterviewerFactory
 from server.engines.base import SpeechToText, TextToSpeech, VoiceActivity
+from server.services.auth import RecruiterAuth
 from server.store.base import Store
 
 
@@ -22,5 +24,7 @@ class Services:
     tts: TextToSpeech
     vad: VoiceActivity
     interviewers: InterviewerFactory
+    #: The admin token and the sessions signed for it (:func:`server.services.auth.recruiter_auth`).
+    auth: RecruiterAuth
     #: Live events and steering between sessions and observers (across nodes with Redis).
     bus: EventBus = field(default_factory=InProcessBus)

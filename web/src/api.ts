@@ -1,5 +1,7 @@
 // REST plumbing shared by the pages, and the set-up page's calls. Errors arrive as
 // {"error": {"code", "message"}} with a 4xx/5xx status and become an ApiError with the server's message.
+// A signed-in recruiter is known by the session cookie the browser sends with every same-origin request;
+// whatever changes something also carries the CSRF header, which only this server's own pages can send.
 
 export type InterviewType = "behavioral" | "technical" | "mixed";
 
@@ -38,10 +40,19 @@ export function bearer(token: string | null): Record<string, string> {
   return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
+/** The header the server requires on a state-changing request signed in by the session cookie. */
+export const CSRF_HEADERS: Record<string, string> = { "X-Viva-CSRF": "1" };
+
 async function send(url: string, init: RequestInit, accept: string): Promise<Response> {
+  const method = (init.method ?? "GET").toUpperCase();
+  const csrf = method === "GET" || method === "HEAD" ? {} : CSRF_HEADERS;
   let response: Response;
   try {
-    response = await fetch(url, { ...init, headers: { Accept: accept, ...init.headers } });
+    response = await fetch(url, {
+      ...init,
+      credentials: "same-origin",
+      headers: { Accept: accept, ...csrf, ...init.headers },
+    });
   } catch {
     throw new ApiError(0, "network", "The server could not be reached. Check your connection and try again.");
   }

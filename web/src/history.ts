@@ -1,7 +1,8 @@
 // The interview history: GET /api/v1/interviews, newest first, a page at a time, filtered by job title and
-// status. The filters live in the page's URL, so a reload or the back button shows the same page. When the
-// server sets an admin token, the page asks for it once and the tab remembers it (the reports use it too).
-import { needsToken, rememberAdminToken, rememberedAdminToken } from "./access";
+// status. The filters live in the page's URL, so a reload or the back button shows the same page. The page is
+// the signed-in recruiter's: the session cookie opens the history and the reports it links to (no token in
+// their addresses); when the session has expired, the page says so and links to the sign-in page.
+import { hideSignIn, needsSignIn, offerSignOut, showSignIn } from "./access";
 import { ApiError } from "./api";
 import { byId, make, showMessage } from "./dom";
 import * as format from "./format";
@@ -21,8 +22,6 @@ const ui = {
   clear: byId("clear-filters", HTMLButtonElement),
   error: byId("history-error", HTMLElement),
   errorText: byId("history-error-text", HTMLElement),
-  tokenForm: byId("token-form", HTMLFormElement),
-  tokenInput: byId("token-input", HTMLInputElement),
   loadStatus: byId("history-status", HTMLElement),
   table: byId("history-table", HTMLTableElement),
   rows: byId("history-rows", HTMLTableSectionElement),
@@ -31,7 +30,6 @@ const ui = {
   pageInfo: byId("page-info", HTMLElement),
 };
 
-let token = rememberedAdminToken();
 /** The page shown and the filters it was asked with; paging keeps those filters, whatever is typed since. */
 let current: { page: HistoryPage; filters: HistoryFilters } | null = null;
 
@@ -110,19 +108,22 @@ async function load(filters: HistoryFilters): Promise<void> {
   showMessage(ui.loadStatus, "Loading…");
   ui.previous.disabled = ui.next.disabled = true;
   try {
-    const page = await fetchHistory(filters, token);
+    const page = await fetchHistory(filters);
     current = { page, filters };
     ui.error.hidden = true;
+    hideSignIn();
     render(page, filters);
   } catch (error) {
     current = null;
     showMessage(ui.loadStatus, "");
     ui.table.hidden = true;
     ui.pageInfo.textContent = "";
+    if (needsSignIn(error)) {
+      showSignIn(error instanceof ApiError ? error.message : "Sign in again.");
+      return;
+    }
     ui.error.hidden = false;
     ui.errorText.textContent = error instanceof ApiError ? error.message : `Something went wrong: ${String(error)}`;
-    ui.tokenForm.hidden = !(error instanceof ApiError && needsToken(error.status));
-    if (!ui.tokenForm.hidden) ui.tokenInput.focus();
   }
 }
 
@@ -139,11 +140,6 @@ ui.next.addEventListener("click", () => {
   const next = current?.page.next_offset;
   if (current && next != null) void load({ ...current.filters, offset: next });
 });
-ui.tokenForm.addEventListener("submit", (event) => {
-  event.preventDefault();
-  token = ui.tokenInput.value.trim() || null;
-  if (token) rememberAdminToken(token);
-  void load(filtersFromUrl());
-});
+offerSignOut(byId("sign-out", HTMLButtonElement), byId("sign-out-error", HTMLElement));
 
 void load(filtersFromUrl());

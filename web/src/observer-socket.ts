@@ -1,4 +1,4 @@
-// The observer socket, /ws/observe/{id}?token=: sends `observe` on open (from the last event this page has,
+// The observer socket, /ws/observe/{id}[?token=]: sends `observe` on open (from the last event this page has,
 // so a reconnect continues without gap or duplicate), decodes the server's messages, sends steering.
 import type { ObserverClientMessage, ObserverServerMessage } from "./protocol";
 import { PROTOCOL_VERSION } from "./wire";
@@ -12,9 +12,11 @@ export interface ObserverSocketHandlers {
   onClose(code: number, reason: string, wasOpen: boolean): void;
 }
 
-export function observerUrl(interviewId: string, token: string): string {
+/** The socket's address; without a token, the browser's session cookie admits it. */
+export function observerUrl(interviewId: string, token: string | null): string {
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-  const path = `/ws/observe/${encodeURIComponent(interviewId)}?token=${encodeURIComponent(token)}`;
+  const query = token ? `?token=${encodeURIComponent(token)}` : "";
+  const path = `/ws/observe/${encodeURIComponent(interviewId)}${query}`;
   return `${scheme}://${window.location.host}${path}`;
 }
 

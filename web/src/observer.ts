@@ -1,9 +1,11 @@
-// The observer room: observer.html?id=<interview id>&token=<observer token>[&name=<your name>].
+// The observer room: observer.html?id=<interview id>[&token=<observer token>][&name=<your name>]. Without a
+// token the socket goes as the signed-in recruiter (the browser sends the session cookie with the upgrade).
 //
 // Watches one interview live (the conversation with live captions, the interviewer's state, each answer's
 // scores and evidence, a timeline) and steers it: a question for the interviewer to ask next, skip the topic,
 // a private note, end the interview. Events are numbered; the page remembers the last one it applied, so a
 // reconnect asks for what came after it and nothing is shown twice or missed.
+import { signInHref } from "./access";
 import { byId, showMessage } from "./dom";
 import { ObserverSocket, observerUrl } from "./observer-socket";
 import { describe, type LiveEvent, noteItem, ScoresView, timelineItem } from "./observer-view";
@@ -16,11 +18,11 @@ const CLOSE_EXPLANATIONS: Record<number, string> = {
   1009: "The connection was closed because a message was too large.",
   1011: "The server ran into a problem.",
   1013: "This interview has as many observers as the server allows. Try again when one leaves.",
-  4001: "This live room link is not valid (the token was refused).",
+  4001: "This live room link is not valid (the token was refused), or you are not signed in.",
   4003: "This link cannot open the live room (it is the candidate's link).",
   4004: "This interview does not exist.",
   4008: "The page did not start watching in time.",
-  4011: "This live room link has expired.",
+  4011: "This live room link (or your sign-in session) has expired.",
   4012: "This live room link has been revoked.",
 };
 const STATE_LABELS: Record<SessionState, string> = {
@@ -68,6 +70,7 @@ const ui = {
   connectionNotice: byId("connection-notice", HTMLElement),
   connectionText: byId("connection-text", HTMLElement),
   reconnect: byId("reconnect", HTMLButtonElement),
+  signIn: byId("sign-in-link", HTMLAnchorElement),
   transcript: byId("transcript", HTMLOListElement),
   caption: byId("caption", HTMLElement),
   questionForm: byId("question-form", HTMLFormElement),
@@ -237,6 +240,8 @@ function handleClose(code: number, reason: string, wasOpen: boolean, connect: ()
   ui.connectionNotice.hidden = false;
   const final = FINAL_CLOSE_CODES.has(code);
   ui.reconnect.hidden = final;
+  ui.signIn.hidden = !(final && code !== 4004);
+  ui.signIn.href = signInHref(code === 4011 ? "session_expired" : "sign_in_required");
   if (!final) {
     const delay = RECONNECT_DELAYS_MS[Math.min(reconnectAttempt, RECONNECT_DELAYS_MS.length - 1)] ?? 10000;
     reconnectAttempt += 1;
@@ -260,14 +265,14 @@ function main(): void {
   const token = params.get("token");
   const name = (params.get("name") ?? "").slice(0, 60);
   updateControls();
-  if (!interviewId || !token) {
-    ui.connectionText.textContent = "This live room link is incomplete: it needs an interview id and a token.";
+  if (!interviewId) {
+    ui.connectionText.textContent = "This live room link is incomplete: it needs an interview id.";
     ui.connectionNotice.hidden = false;
     ui.reconnect.hidden = true;
     hooks.connection = "closed";
     return;
   }
-  ui.reportLink.href = `report.html?${new URLSearchParams({ id: interviewId, token })}`;
+  ui.reportLink.href = `report.html?${new URLSearchParams(token ? { id: interviewId, token } : { id: interviewId })}`;
   const url = observerUrl(interviewId, token);
 
   const connect = (): void => {

@@ -1,9 +1,10 @@
 // The results page of one interview: report.html?id=<interview id>&token=<observer token>.
 //
-// Loads the results with the token as a Bearer header (the link's observer token, else the admin token this
-// tab remembers), renders them, and offers them as JSON and Markdown. A refused or missing token shows the
-// server's reason and a field for another token; a running interview shows what is scored so far.
-import { needsToken, rememberedAdminToken } from "./access";
+// Loads the results as the signed-in recruiter (the history links here with only the id), or with the
+// observer link's token as a Bearer header, renders them, and offers them as JSON and Markdown. A refused
+// token shows the server's reason and a field for another; an expired session a link to sign in again; a
+// running interview shows what is scored so far.
+import { needsSignIn, needsToken, showSignIn } from "./access";
 import { ApiError } from "./api";
 import { byId, saveFile, showMessage } from "./dom";
 import { renderResults } from "./report-view";
@@ -24,7 +25,7 @@ const ui = {
 
 const params = new URLSearchParams(window.location.search);
 const interviewId = params.get("id") ?? "";
-let token: string | null = params.get("token") || rememberedAdminToken();
+let token: string | null = params.get("token") || null;
 let results: Results | null = null;
 
 /** The interview id as a file-name part. */
@@ -55,6 +56,7 @@ async function load(): Promise<void> {
     ui.loadError.hidden = true;
     ui.report.hidden = false;
   } catch (error) {
+    if (needsSignIn(error)) showSignIn(explain(error));
     if (results) showMessage(ui.actionStatus, explain(error));
     else showLoadError(explain(error), error instanceof ApiError && needsToken(error.status));
   } finally {

@@ -1,5 +1,6 @@
-// The interviewer-facing REST calls (results of one interview, the history) and the shapes they return,
-// as server/http/schemas.py (ResultsResponse, HistoryPage) and server/evaluation/report.py (Report) send them.
+// The interviewer-facing REST calls (results of one interview, the history) and the shapes they return, as
+// server/http/schemas.py (ResultsResponse, HistoryPage) and server/evaluation/report.py (Report) send them.
+// They go with the observer link's token when the page has one, else as the signed-in recruiter (the cookie).
 import { bearer, call, callText } from "./api";
 import type { InterviewType } from "./api";
 
@@ -161,11 +162,11 @@ export function fetchMarkdownReport(interviewId: string, token: string | null): 
   return callText(`${resultsUrl(interviewId)}?format=markdown`, { headers: bearer(token) });
 }
 
-export function fetchHistory(filters: HistoryFilters, token: string | null): Promise<HistoryPage> {
+export function fetchHistory(filters: HistoryFilters): Promise<HistoryPage> {
   const query = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(filters.offset) });
   if (filters.job_title) query.set("job_title", filters.job_title);
   if (filters.status) query.set("status", filters.status);
-  return call<HistoryPage>(`/api/v1/interviews?${query}`, { headers: bearer(token) });
+  return call<HistoryPage>(`/api/v1/interviews?${query}`);
 }
 
 export function isInterviewStatus(value: string): value is InterviewStatus {

@@ -1,5 +1,7 @@
-// The set-up page: upload the resume (optional), create the interview, then show its two links: the
-// candidate's, and the recruiter's report link, whose token the server shows only this once.
+// The set-up page (the signed-in recruiter's): upload the resume (optional), create the interview, then show
+// its links: the candidate's, and the observer's report and live room links for a colleague who does not sign
+// in, whose token the server shows only this once.
+import { hideSignIn, needsSignIn, offerSignOut, showSignIn } from "./access";
 import { ApiError, type InterviewType, resumeKind, type StartedInterview, startInterview, uploadResume } from "./api";
 import { byId, showMessage } from "./dom";
 
@@ -46,6 +48,7 @@ form.addEventListener("submit", (event) => {
 
 async function submit(): Promise<void> {
   showMessage(errorRegion, "");
+  hideSignIn();
   const interviewType = typeSelect.value;
   if (!isInterviewType(interviewType)) {
     showMessage(errorRegion, "Choose an interview type.");
@@ -72,7 +75,12 @@ async function submit(): Promise<void> {
     showCreated(started);
   } catch (error) {
     showMessage(statusRegion, "");
-    showMessage(errorRegion, error instanceof ApiError ? error.message : `Something went wrong: ${String(error)}`);
+    if (needsSignIn(error)) {
+      const message = error instanceof ApiError ? error.message : "";
+      showSignIn(`${message} Sign in in the new tab, then start the interview again: what you typed stays here.`, true);
+    } else {
+      showMessage(errorRegion, error instanceof ApiError ? error.message : `Something went wrong: ${String(error)}`);
+    }
     submitButton.disabled = false;
   }
 }
@@ -115,3 +123,4 @@ created.newInterview.addEventListener("click", () => {
   form.hidden = false;
   nameInput.focus();
 });
+offerSignOut(byId("sign-out", HTMLButtonElement), byId("sign-out-error", HTMLElement));
