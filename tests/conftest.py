@@ -49,7 +49,7 @@ async def services(engines: tuple, tmp_path: Path) -> AsyncIterator[Services]:
     from server.services.auth import recruiter_auth
     from server.store import create_store
 
-    settings = Settings(data_dir=tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "data", admin_token=ADMIN_TOKEN)
     store = create_store(settings)
     await store.open()
     stt, tts, vad = engines

@@ -22,6 +22,7 @@ from server.app import create_app
 from server.http import candidate_socket
 from server.services.runtime import Services
 from tests.api_support import START, app_client, served, with_settings
+from tests.conftest import ADMIN_TOKEN
 from tests.live_client import LiveClient, dump, is_type
 from tests.observer_client import ObserverClient
 
@@ -58,7 +59,9 @@ async def client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def create(base_url: str, **headers: str) -> dict[str, Any]:
+async def create(base_url: str, token: str = ADMIN_TOKEN) -> dict[str, Any]:
+    """An interview, created as the recruiter (the test servers' admin token unless told otherwise)."""
+    headers = {"authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
         response = await http.post("/api/v1/interview/start", json=START, headers=headers)
         assert response.status_code == 201, response.text
@@ -169,11 +172,12 @@ async def test_interview_starts_per_credential_are_limited_with_retry_after(serv
         assert refused.status_code == 429, refused.text
         assert refused.json()["error"]["code"] == "too_many_starts"
         assert 1 <= int(refused.headers["retry-after"]) <= 60
-        # Another credential (the admin's) has its own allowance; a made-up token is the anonymous caller.
+        # The signed-in recruiter and the admin token are one credential: the token buys no second allowance;
+        # a made-up token is refused before it could count.
         admin = {"authorization": "Bearer admin-secret"}
-        assert (await client.post("/api/v1/interview/start", json=START, headers=admin)).status_code == 201
+        assert (await client.post("/api/v1/interview/start", json=START, headers=admin)).status_code == 429
         forged = {"authorization": "Bearer made-up"}
-        assert (await client.post("/api/v1/interview/start", json=START, headers=forged)).status_code == 429
+        assert (await client.post("/api/v1/interview/start", json=START, headers=forged)).status_code == 403
 
 
 async def test_live_sessions_per_node_are_limited_before_ready(services: Services) -> None:
@@ -298,11 +302,15 @@ async def test_speech_is_not_delayed_by_slow_pdfs(services: Services) -> None:
         httpx.AsyncClient(transport=transport, base_url="http://viva") as client,
     ):
         data = slow_pdf()
+        recruiter = {"authorization": f"Bearer {ADMIN_TOKEN}"}
         uploads = [
-            asyncio.create_task(client.post("/api/v1/upload/pdf", files={"file": ("cv.pdf", data)})) for _ in range(8)
+            asyncio.create_task(client.post("/api/v1/upload/pdf", files={"file": ("cv.pdf", data)}, headers=recruiter))
+            for _ in range(8)
         ]
-        while app.state.documents.working < 8:  # every PDF is in a worker's hands
-            await asyncio.sleep(0.01)
+        async with asyncio.timeout(60):
+            while app.state.documents.working < 8:  # every PDF is in a worker's hands
+                assert not any(upload.done() for upload in uploads), [u.result().text for u in uploads if u.done()]
+                await asyncio.sleep(0.01)
         audio = b"".join([chunk async for chunk in services.tts.synthesize("Tell me about a project you led.")])
         assert len(audio) > 0
         assert not any(upload.done() for upload in uploads)
