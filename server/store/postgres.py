@@ -2,6 +2,10 @@
 
 Works with Supabase's direct connection and with its pooler (Supavisor, session or transaction mode): the
 statement cache is off, because a transaction-mode pooler cannot keep named prepared statements.
+
+When the server cannot be reached (refused, dropped, restarting, out of connections, a failover's read-only
+standby) every call raises :class:`~server.store.base.StoreUnavailable`; connecting and each statement are bounded
+in time, so a network that silently drops packets is reported as such instead of hanging a session.
 """
 
 from __future__ import annotations
@@ -13,12 +17,26 @@ from typing import Any
 
 import asyncpg
 
+from server.store.base import StoreUnavailable
 from server.store.migrations import POSTGRES_DIR, load_migrations, pending
 from server.store.sql import Row, Statement, UniqueViolation
 
 _PLACEHOLDER = re.compile(r"\?")
 _ROWCOUNT = re.compile(r"(\d+)$")
 _MIGRATION_LOCK = 0x5649_5641  # "VIVA": one migrating process at a time, across every node
+#: Longest wait for a new connection, and for one statement (Viva's statements take milliseconds).
+CONNECT_TIMEOUT_S = 5.0
+COMMAND_TIMEOUT_S = 15.0
+
+#: What asyncpg raises when the server is out of reach, rather than for a statement's own fault.
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    OSError,  # refused, reset, unreachable
+    TimeoutError,
+    asyncpg.PostgresConnectionError,  # class 08: the connection was lost or could not be made
+    asyncpg.exceptions.OperatorInterventionError,  # class 57: shutdown, terminated, starting up, cancelled
+    asyncpg.exceptions.InsufficientResourcesError,  # class 53: too many connections, disk full
+    asyncpg.exceptions.ReadOnlySQLTransactionError,  # a standby after a failover
+)
 
 # The migrations' own bookkeeping table, locked down like every other table.
 _BOOTSTRAP = """
@@ -82,6 +100,8 @@ class PostgresDriver:
             max_size=self.max_connections,
             statement_cache_size=0,
             server_settings=server_settings,
+            timeout=CONNECT_TIMEOUT_S,
+            command_timeout=COMMAND_TIMEOUT_S,
         )
         try:
             async with self.pool.acquire() as conn, conn.transaction():
@@ -106,8 +126,17 @@ class PostgresDriver:
             await self._pool.close()
             self._pool = None
 
+    async def ping(self) -> None:
+        try:
+            await self.pool.fetchval("select 1")
+        except _UNAVAILABLE as exc:
+            raise _unavailable(exc) from exc
+
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        rows = await self.pool.fetch(to_numbered(sql), *params)
+        try:
+            rows = await self.pool.fetch(to_numbered(sql), *params)
+        except _UNAVAILABLE as exc:
+            raise _unavailable(exc) from exc
         return [dict(row) for row in rows]
 
     async def transaction(self, statements: Sequence[Statement]) -> list[int]:
@@ -116,3 +145,10 @@ class PostgresDriver:
                 return [_rowcount(await conn.execute(to_numbered(sql), *params)) for sql, params in statements]
         except asyncpg.UniqueViolationError as exc:
             raise UniqueViolation(str(exc)) from exc
+        except _UNAVAILABLE as exc:
+            raise _unavailable(exc) from exc
+
+
+def _unavailable(exc: BaseException) -> StoreUnavailable:
+    """Says what happened without the connection string (it may hold a password)."""
+    return StoreUnavailable(f"PostgreSQL is unreachable ({type(exc).__name__})")
