@@ -10,13 +10,13 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from protocol import messages as m
-from server.http.admission import admit_socket
+from server.http.admission import STORE_UNAVAILABLE_CLOSE, admit_socket, refuse
 from server.live.shell.outbox import Outbox
 from server.live.shell.session import LiveSession, SessionEnded
 from server.live.shell.steering import follow_steering
 from server.llm.usage import metering
 from server.metrics import METRICS
-from server.store.base import FINAL_STATUSES
+from server.store.base import FINAL_STATUSES, StoreUnavailable
 
 log = logging.getLogger("viva.live")
 
@@ -39,8 +39,7 @@ async def interview_socket(websocket: WebSocket) -> None:
     services, record, _token = admitted
     interview_id = record.id
     if record.status in FINAL_STATUSES:
-        await websocket.accept()
-        await websocket.close(code=m.CloseCode.FORBIDDEN, reason="this interview has ended")
+        await refuse(websocket, m.CloseCode.FORBIDDEN, "this interview has ended")
         return
 
     connections: dict[str, Connection] = websocket.app.state.live_connections
@@ -49,7 +48,12 @@ async def interview_socket(websocket: WebSocket) -> None:
         previous.superseded.set()
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(previous.session.closed.wait(), timeout=35)
-        record = await services.store.get_interview(interview_id) or record
+        try:
+            record = await services.store.get_interview(interview_id) or record
+        except StoreUnavailable as exc:
+            log.warning("a reconnect was refused: %s", exc)
+            await refuse(websocket, *STORE_UNAVAILABLE_CLOSE)
+            return
 
     factory = services.interviewers
     interviewer = (
@@ -103,7 +107,11 @@ async def _serve(websocket: WebSocket, session: LiveSession, connection: Connect
 
     for task in (receiver, watchdog, ended, superseded, lost, steering):
         task.cancel()
-    await session.shutdown(ending)
+    try:
+        await session.shutdown(ending)
+    except StoreUnavailable as exc:  # the end (or the usage) could not be recorded: the client may come back
+        log.warning("the session closed without recording its end: %s", exc)
+        close_code, reason = STORE_UNAVAILABLE_CLOSE
     await session.outbox.close()
     with contextlib.suppress(Exception):
         await asyncio.wait_for(sender, timeout=5)

@@ -241,7 +241,7 @@ operations = [
         body=StartRequest,
         response=StartResponse,
         status=201,
-        errors=(400, 413, 422),
+        errors=(400, 413, 422, 503),
     ),
     Operation(
         "POST",
@@ -251,7 +251,7 @@ operations = [
         "until it is answered; `complete` is true once the interview is over.",
         body=QuestionRequest,
         response=QuestionResponse,
-        errors=(400, 401, 403, 404, 422),
+        errors=(400, 401, 403, 404, 422, 503),
         access="candidate",
     ),
     Operation(
@@ -262,7 +262,7 @@ operations = [
         "question, or the closing words when the interview is complete.",
         body=AnswerRequest,
         response=AnswerResponse,
-        errors=(400, 401, 403, 404, 409, 422),
+        errors=(400, 401, 403, 404, 409, 422, 503),
         access="candidate",
     ),
     Operation(
@@ -274,7 +274,7 @@ operations = [
         "returns the report as Markdown.",
         query=ResultsQuery,
         response=ResultsResponse,
-        errors=(401, 403, 404, 422),
+        errors=(401, 403, 404, 422, 503),
         access="observer",
     ),
     Operation(
@@ -285,7 +285,7 @@ operations = [
         "scores and report.",
         query=ResultsQuery,
         response=ResultsResponse,
-        errors=(401, 403, 404, 422),
+        errors=(401, 403, 404, 422, 503),
         access="observer",
     ),
     Operation(
@@ -295,7 +295,7 @@ operations = [
         "Newest first, paginated, filterable by job title (case-insensitive, any part) and status.",
         query=HistoryQuery,
         response=HistoryPage,
-        errors=(401, 403, 422),
+        errors=(401, 403, 422, 503),
         access="admin",
     ),
     Operation(
@@ -304,7 +304,7 @@ operations = [
         "One interview: set-up, status and every turn with its timings",
         query=ObserverQuery,
         response=InterviewDetail,
-        errors=(401, 403, 404, 422),
+        errors=(401, 403, 404, 422, 503),
         access="observer",
     ),
     Operation(
@@ -315,7 +315,7 @@ operations = [
         "connections holding it are closed.",
         body=RevokeRequest,
         response=RevokeResponse,
-        errors=(400, 401, 403, 404, 422),
+        errors=(400, 401, 403, 404, 422, 503),
         access="observer",
     ),
 ]

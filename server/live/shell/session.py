@@ -39,13 +39,14 @@ from server.live.core.turns import (
     TurnEvent,
 )
 from server.live.shell.outbox import Outbox
+from server.live.shell.saving import STORE_UNAVAILABLE_CLOSE, durably, save_turn
 from server.llm.usage import UsageMeter
 from server.metrics import METRICS
 from server.observers.journal import EventJournal
 from server.observers.scores import score_event
 from server.services.results import answers_by_question, evaluation_row, interview_results
 from server.services.runtime import Services
-from server.store.base import InterviewClosed, InterviewRecord, StoredTurn, StoreError
+from server.store.base import InterviewClosed, InterviewRecord, StoredTurn, StoreError, StoreUnavailable
 from server.text.sentences import SentenceSplitter
 
 log = logging.getLogger("viva.session")
@@ -244,7 +245,7 @@ class LiveSession:
         self._asked_interrupted = False
         self._asked_by = "interviewer"
         #: Every event observers see, numbered, stored and published (server/observers).
-        self.journal = EventJournal(services.store, services.bus, record.id)
+        self.journal = EventJournal(services.store, services.bus, record.id, services.settings.store_retry_s)
 
     # ------------------------------------------------------------------ sending
 
@@ -351,7 +352,13 @@ class LiveSession:
             return
         if not self.started:
             try:
-                await self.services.store.mark_started(self.record.id, self.interviewer.snapshot())
+                snapshot = self.interviewer.snapshot()
+                await durably(
+                    self.services,
+                    lambda: self.services.store.mark_started(self.record.id, snapshot),
+                    self.send,
+                    what="the start of the interview",
+                )
             except StoreError as exc:
                 self._lose(exc)
                 return
@@ -561,7 +568,6 @@ class LiveSession:
             return
         timing.transcribed_at = time.monotonic()
         index = len(self.turns)
-        await self.send(m.FinalTranscript(turn=index, text=text, answered_by=answered_by))  # type: ignore[arg-type]
         reply = await self.interviewer.respond(Answer(text=text, answered_by=answered_by, duration_ms=duration_ms))
         now = datetime.now(UTC)
         turn = StoredTurn(
@@ -580,10 +586,12 @@ class LiveSession:
         )
         snapshot = self.interviewer.snapshot()
         try:
-            await self.services.store.append_turn(self.record.id, turn, snapshot)
+            await save_turn(self.services, self.record.id, turn, snapshot, self.send)
         except StoreError as exc:
             self._lose(exc)
             return
+        # Only now, saved, is the answer acknowledged: a transcript the candidate saw is never lost.
+        await self.send(m.FinalTranscript(turn=index, text=text, answered_by=answered_by))  # type: ignore[arg-type]
         self.turns.append(turn)
         METRICS.turns.labels(answered_by=answered_by).inc()
         self._score(turn.question_number, snapshot)
@@ -742,12 +750,12 @@ class LiveSession:
     def _lose(self, exc: StoreError) -> None:
         """The interview moved on without this connection (ended elsewhere, or answered on a newer one)."""
         log.warning("session dropped: %s", exc)
-        closed = isinstance(exc, InterviewClosed)
-        self.lost = (
-            (m.CloseCode.FORBIDDEN, "this interview has ended")
-            if closed
-            else (m.CloseCode.SUPERSEDED, "the interview continued on another connection")
-        )
+        if isinstance(exc, StoreUnavailable):
+            self.lost = STORE_UNAVAILABLE_CLOSE
+        elif isinstance(exc, InterviewClosed):
+            self.lost = (m.CloseCode.FORBIDDEN, "this interview has ended")
+        else:
+            self.lost = (m.CloseCode.SUPERSEDED, "the interview continued on another connection")
         self._lost.set()
 
     async def wait_lost(self) -> tuple[int, str]:
