@@ -54,7 +54,10 @@ def with_settings(services: Services, **changes: Any) -> Services:
 async def app_client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(services=services)
     transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://viva") as c:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://localhost") as c,
+    ):
         yield c
 
 
