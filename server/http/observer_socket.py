@@ -14,16 +14,16 @@ import logging
 
 from pydantic import BaseModel
 from starlette.routing import WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from protocol import messages as m
-from server.http.admission import admit_socket, close_for
+from server.http.admission import STORE_UNAVAILABLE_CLOSE, admit_socket, close_for
 from server.observers.feed import LinkWasRevoked, ObserverFeed
 from server.observers.steering import send_steering
 from server.observers.wire import CommandRefused
 from server.services.links import LinkRefused, check_watcher
 from server.services.runtime import Services
-from server.store.base import InterviewRecord
+from server.store.base import InterviewRecord, StoreUnavailable
 
 log = logging.getLogger("viva.observers")
 
@@ -57,7 +57,11 @@ class ObserverRoom:
         self._commands: set[str] = set()
 
     async def send(self, message: BaseModel) -> None:
+        """Send one message; raises :class:`WebSocketDisconnect` once the observer has gone, whichever of the
+        feed and the steering loop noticed first (the other then gets the same, not a state error)."""
         async with self._send_lock:
+            if self.websocket.application_state is WebSocketState.DISCONNECTED:
+                raise WebSocketDisconnect(code=1006)
             await self.websocket.send_text(m.encode(message))
 
     async def run(self) -> Close:
@@ -65,6 +69,8 @@ class ObserverRoom:
             observe = await asyncio.wait_for(self._wait_observe(), OBSERVE_TIMEOUT_S)
         except TimeoutError:
             return m.CloseCode.HANDSHAKE_TIMEOUT, "no 'observe' message in time"
+        except (WebSocketDisconnect, OSError):
+            return m.CloseCode.GOING_AWAY, "connection closed"  # left while being answered
         if isinstance(observe, tuple):
             return observe
         self.name = observe.name
@@ -75,15 +81,18 @@ class ObserverRoom:
         for task in (watching, steering):
             task.cancel()
         await asyncio.gather(watching, steering, return_exceptions=True)
-        failure = watching.exception() if watching.done() and not watching.cancelled() else None
+        failure = _failure(watching) or _failure(steering)
         if isinstance(failure, LinkWasRevoked):
             return m.CloseCode.TOKEN_REVOKED, "the observer link was revoked"
         if isinstance(failure, WebSocketDisconnect | OSError):
-            return m.CloseCode.GOING_AWAY, "connection closed"  # the observer left while being sent an event
+            return m.CloseCode.GOING_AWAY, "connection closed"  # the observer left while being sent something
+        if isinstance(failure, StoreUnavailable):
+            log.warning("an observer was disconnected: %s", failure)
+            return STORE_UNAVAILABLE_CLOSE
         if failure is not None:
             log.error("an observer feed failed", exc_info=failure)
             return m.CloseCode.INTERNAL_ERROR, "the live feed failed"
-        if steering.done() and not steering.cancelled() and steering.exception() is None:
+        if steering.done() and not steering.cancelled():
             return steering.result() or (m.CloseCode.NORMAL, "")
         return m.CloseCode.GOING_AWAY, "connection closed"
 
@@ -155,6 +164,10 @@ class ObserverRoom:
         if refused.command_id in self._commands:
             reply = m.SteeringRefused(request_id=refused.request_id, code=refused.code, message=refused.message)
             await self.send(reply)
+
+
+def _failure(task: asyncio.Task[object]) -> BaseException | None:
+    return task.exception() if task.done() and not task.cancelled() else None
 
 
 routes = [WebSocketRoute("/ws/observe/{interview_id}", observer_socket)]
