@@ -15,6 +15,7 @@ import { clientMessage } from "./wire";
 const CLOSE_EXPLANATIONS: Record<number, string> = {
   1009: "The connection was closed because a message was too large.",
   1011: "The server ran into a problem.",
+  1013: "The server cannot reach its database right now. Your saved answers are kept: reconnect in a minute.",
   4001: "This interview link is not valid (the token was refused).",
   4003: "This interview cannot be joined.",
   4004: "This interview does not exist.",
@@ -85,6 +86,8 @@ let ending = false;
 let ended = false;
 /** A typed answer sent but not yet confirmed by its final transcript: it stays in the box until then. */
 let pendingAnswer: string | null = null;
+/** The server said it could not save the answer yet and is retrying it: the notice goes once it is saved. */
+let savingRetried = false;
 
 function setSessionState(state: PageState): void {
   sessionState = state;
@@ -139,6 +142,10 @@ function handleMessage(message: ServerMessage): void {
     case "partial_transcript":
       return transcript.caption(message.text);
     case "final_transcript":
+      if (savingRetried) {
+        savingRetried = false;
+        showMessage(ui.error, "");
+      }
       if (message.answered_by === "text") answerConfirmed();
       return transcript.candidateAnswer(message.turn, message.text, message.answered_by === "text");
     case "utterance_start":
@@ -184,6 +191,10 @@ function handleReady(message: Ready): void {
 function handleError(message: ErrorMessage): void {
   hooks.errors.push(`${message.code}: ${message.message}`);
   showMessage(ui.error, message.message);
+  if (message.code === "store_unavailable" && !message.fatal) {
+    savingRetried = true;
+    return; // the server keeps the answer and retries it: it must not be sent again
+  }
   // Whatever was refused, a typed answer still waiting stays in the box to be sent again.
   pendingAnswer = null;
   updateControls();

@@ -34,7 +34,8 @@ export type ErrorCode =
   | "engine_failure"
   | "internal_error"
   | "not_live"
-  | "live_unavailable";
+  | "live_unavailable"
+  | "store_unavailable";
 export type EndReason =
   "completed" | "candidate_ended" | "idle_timeout" | "max_duration" | "server_shutdown" | "observer_ended";
 export type ObserverClientMessage = Observe | AskQuestion | SkipTopic | AddNote | EndInterview;
