@@ -57,7 +57,7 @@ async def admit_socket(websocket: WebSocket, role: LinkRole) -> tuple[Services, 
     except LinkRefused as refused:
         code, reason = close_for(refused)
     except StoreUnavailable as exc:
-        log.warning("a %s socket was refused: %s", role, exc)
+        log.warning("a socket of the %s link was refused: %s", role, exc)
         code, reason = STORE_UNAVAILABLE_CLOSE
     await refuse(websocket, code, reason)
     return None

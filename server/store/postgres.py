@@ -11,7 +11,8 @@ in time, so a network that silently drops packets is reported as such instead of
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,15 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.InsufficientResourcesError,  # class 53: too many connections, disk full
     asyncpg.exceptions.ReadOnlySQLTransactionError,  # a standby after a failover
 )
+
+
+def _is_unavailable(exc: BaseException) -> bool:
+    """Also a connection that closed under a statement or a transaction, which asyncpg reports as an
+    InterfaceError (other InterfaceErrors are misuse: bugs, not outages)."""
+    if isinstance(exc, _UNAVAILABLE):
+        return True
+    return isinstance(exc, asyncpg.InterfaceError) and "connection is closed" in str(exc)
+
 
 # The migrations' own bookkeeping table, locked down like every other table.
 _BOOTSTRAP = """
@@ -127,26 +137,31 @@ class PostgresDriver:
             self._pool = None
 
     async def ping(self) -> None:
-        try:
+        with _translated_errors():
             await self.pool.fetchval("select 1")
-        except _UNAVAILABLE as exc:
-            raise _unavailable(exc) from exc
 
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        try:
+        with _translated_errors():
             rows = await self.pool.fetch(to_numbered(sql), *params)
-        except _UNAVAILABLE as exc:
-            raise _unavailable(exc) from exc
         return [dict(row) for row in rows]
 
     async def transaction(self, statements: Sequence[Statement]) -> list[int]:
-        try:
+        with _translated_errors():
             async with self.pool.acquire() as conn, conn.transaction():
                 return [_rowcount(await conn.execute(to_numbered(sql), *params)) for sql, params in statements]
-        except asyncpg.UniqueViolationError as exc:
-            raise UniqueViolation(str(exc)) from exc
-        except _UNAVAILABLE as exc:
-            raise _unavailable(exc) from exc
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    """asyncpg's errors in the store's terms: a unique violation, or the database out of reach."""
+    try:
+        yield
+    except asyncpg.UniqueViolationError as exc:
+        raise UniqueViolation(str(exc)) from exc
+    except Exception as exc:
+        if not _is_unavailable(exc):
+            raise
+        raise _unavailable(exc) from exc
 
 
 def _unavailable(exc: BaseException) -> StoreUnavailable:

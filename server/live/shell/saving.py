@@ -8,8 +8,9 @@ raised; the session then closes with 1013 (:data:`STORE_UNAVAILABLE_CLOSE`). The
 (``final_transcript`` is sent only once it is saved), so nothing the candidate was told is saved is lost, and a
 reconnect asks the question again.
 
-The session calls these instead of the store for the writes the conversation waits on; the functions know
-nothing of the session but how to send it a message.
+The session calls these instead of the store for its writes (:func:`retrying` for the scores saved beside
+the conversation, which the candidate is not told about); the functions know nothing of the session but how
+to send it a message, so they move with whatever shell calls them.
 """
 
 from __future__ import annotations
@@ -56,6 +57,17 @@ async def durably(services: Services, write: Callable[[], Awaitable[T]], send: S
         gave_up = GAVE_UP_MESSAGE.format(what=what)
         await send(m.ErrorMessage(code=m.ErrorCode.STORE_UNAVAILABLE, message=gave_up, fatal=True))
         raise
+
+
+async def retrying(services: Services, write: Callable[[], Awaitable[T]]) -> T:
+    """``write()``, retried while the store is unavailable, quietly: for what the candidate does not wait on
+    (a score saved beside the conversation)."""
+
+    async def unavailable(exc: StoreUnavailable, attempt: int) -> None:
+        if attempt == 1:
+            log.warning("the database is unavailable; retrying a background save: %s", exc)
+
+    return await retry_unavailable(write, within_s=services.settings.store_retry_s, on_unavailable=unavailable)
 
 
 async def save_turn(

@@ -39,7 +39,7 @@ from server.live.core.turns import (
     TurnEvent,
 )
 from server.live.shell.outbox import Outbox
-from server.live.shell.saving import STORE_UNAVAILABLE_CLOSE, durably, save_turn
+from server.live.shell.saving import STORE_UNAVAILABLE_CLOSE, durably, retrying, save_turn
 from server.llm.usage import UsageMeter
 from server.metrics import METRICS
 from server.observers.journal import EventJournal
@@ -737,7 +737,7 @@ class LiveSession:
 
     async def _on_evaluation(self, evaluation: AnswerEvaluation) -> None:
         row = evaluation_row(evaluation, evaluation.answer, datetime.now(UTC))
-        await self.services.store.save_question_evaluation(self.record.id, row)
+        await retrying(self.services, lambda: self.services.store.save_question_evaluation(self.record.id, row))
         self.journal.record(score_event(evaluation))
 
     def _observe_turn(self, timing: TurnTiming) -> None:
