@@ -45,9 +45,9 @@ async def test_only_the_servers_names_are_answered(
         for host in refused:
             invalid_host(await client.get("/api/v1/config", headers={"host": host}))
             invalid_host(await client.post("/api/v1/interview/start", headers={"host": host}, json={}))
-        # Probes by address (load balancers, Kubernetes) still work.
-        assert (await client.get("/health", headers={"host": EVIL})).status_code == 200
-        assert (await client.get("/health/live", headers={"host": EVIL})).status_code == 200
+        # Probes and scrapes by address (load balancers, Kubernetes, Prometheus) still work.
+        for path in ("/health", "/health/live", "/metrics"):
+            assert (await client.get(path, headers={"host": "10.0.0.7:8000"})).status_code == 200, path
 
 
 async def test_a_star_answers_to_any_name(services: Services) -> None:

@@ -4,8 +4,8 @@ headers every response carries.
 - Allowed hosts: a request whose ``Host`` is not one of the server's names (:attr:`Settings.allowed_host_names`:
   the loopback names, the public URL's host, the bind host, ``VIVA_ALLOWED_HOSTS``) gets 400 ``invalid_host``,
   and such a socket is refused before it is accepted. That defeats DNS rebinding: a page on a name the attacker
-  points at this server carries that name as its Host. ``/health`` and ``/health/live`` are exempt, because
-  load balancers and orchestrators probe them by address.
+  points at this server carries that name as its Host. ``/health``, ``/health/live`` and ``/metrics`` are
+  exempt, because load balancers, orchestrators and Prometheus reach them by address (they hold no secret).
 - CORS: only the origins in ``VIVA_CORS_ORIGINS`` (none by default: same origin only) may call the API from
   a browser. WebSockets are not covered by CORS, so a socket opened from a page of another origin is refused
   here too (the tokens in the links are the real protection; this stops a foreign page from using them). The
@@ -40,8 +40,8 @@ SECURITY_HEADERS = {
 }
 
 
-#: Probed by address (a load balancer, Kubernetes), and revealing nothing: answered whatever the Host.
-HOST_EXEMPT_PATHS = frozenset({"/health", "/health/live"})
+#: Reached by address (a load balancer, Kubernetes, Prometheus), and holding no secret: answered whatever the Host.
+HOST_EXEMPT_PATHS = frozenset({"/health", "/health/live", "/metrics"})
 
 
 class AllowedHosts:

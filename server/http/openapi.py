@@ -51,7 +51,7 @@ _ACCESS = {
 class HealthCheck(BaseModel):
     status: Literal["up", "down"]
     message: str | None = Field(default=None, description="Why it is down.")
-    engine: str | None = Field(default=None, description="The bus: memory (one node) or redis.")
+    engine: str | None = Field(default=None, description="The bus: in_process (one node) or redis.")
 
 
 class Health(BaseModel):
@@ -88,7 +88,7 @@ _SERVICE_OPERATIONS = [
         "/health",
         "Readiness: the store answers (and the bus)",
         "503 with `status: unavailable` and the failing component when the database is unreachable; 200 "
-        "`degraded` when only Redis is down. Exempt from the Host check, for load balancers.",
+        "`degraded` when only Redis is down. Answered whatever the `Host`, for load balancers.",
         response=Health,
     ),
     Operation(

@@ -159,16 +159,18 @@ class EventJournal:
                 )
                 for i, (at, event) in enumerate(batch)
             ]
+            # Built before storing, so that nothing is stored that could not then be sent.
+            numbered = [
+                m.ObserverEvent(seq=s.seq, at=s.at.isoformat(), event=event)  # type: ignore[arg-type]
+                for s, (_, event) in zip(stored, batch, strict=True)
+            ]
             try:
                 await self.store.append_events(self.interview_id, stored)
             except EventConflict:
                 self._next_seq = None  # another writer got there first: continue after its events
                 continue
             self._next_seq += len(stored)
-            return [
-                m.ObserverEvent(seq=s.seq, at=s.at.isoformat(), event=event)  # type: ignore[arg-type]
-                for s, (_, event) in zip(stored, batch, strict=True)
-            ]
+            return numbered
         raise EventConflict(f"event numbers of {self.interview_id} stayed taken after {STORE_ATTEMPTS} attempts")
 
     async def _publish(self, events: list[m.ObserverEvent]) -> None:

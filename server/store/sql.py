@@ -239,6 +239,11 @@ def _evaluation_from_row(row: Row) -> QuestionEvaluation:
     )
 
 
+def _retrieved(task: asyncio.Task[None]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
 class SqlStore:
     """The :class:`~server.store.base.Store` on any :class:`Driver`."""
 
@@ -263,6 +268,7 @@ class SqlStore:
         # piling up (on SQLite they would queue on its single thread, each waiting out the busy timeout).
         if self._ping is None or self._ping.done():
             self._ping = asyncio.create_task(self.driver.ping())
+            self._ping.add_done_callback(_retrieved)  # a ping nobody waited for to the end fails silently
         try:
             await asyncio.wait_for(asyncio.shield(self._ping), timeout_s)
         except TimeoutError:
