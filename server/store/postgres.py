@@ -28,6 +28,8 @@ _MIGRATION_LOCK = 0x5649_5641  # "VIVA": one migrating process at a time, across
 #: Longest wait for a new connection, and for one statement (Viva's statements take milliseconds).
 CONNECT_TIMEOUT_S = 5.0
 COMMAND_TIMEOUT_S = 15.0
+#: Migrating at start-up may wait for another node's migration, and may rewrite a large table.
+MIGRATION_TIMEOUT_S = 3600.0
 
 #: What asyncpg raises when the server is out of reach, rather than for a statement's own fault.
 _UNAVAILABLE: tuple[type[BaseException], ...] = (
@@ -115,13 +117,13 @@ class PostgresDriver:
         )
         try:
             async with self.pool.acquire() as conn, conn.transaction():
-                await conn.execute("select pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+                await conn.execute("select pg_advisory_xact_lock($1)", _MIGRATION_LOCK, timeout=MIGRATION_TIMEOUT_S)
                 if self.schema != "public":
                     await conn.execute(f"create schema if not exists {quote_ident(self.schema)}")
                 await conn.execute(_BOOTSTRAP)
                 applied = {r["version"] for r in await conn.fetch("select version from schema_migrations")}
                 for migration in pending(migrations, applied):
-                    await conn.execute(migration.sql)
+                    await conn.execute(migration.sql, timeout=MIGRATION_TIMEOUT_S)
                     await conn.execute(
                         "insert into schema_migrations (version, name) values ($1, $2)",
                         migration.version,
