@@ -18,6 +18,8 @@ from server.services.documents import extract_txt
 from server.services.runtime import Services
 from server.store.base import PendingQuestion, QuestionEvaluation, StoredEvent, StoredTurn
 from tests.api_support import START, app_client, postgres_services, start
+from tests.live_client import LiveClient, start_interview
+from tests.observer_client import ObserverClient
 from tests.test_store import SETUP, StoreFactory, make_store  # noqa: F401  (the fixture, on both databases)
 
 NUL = "\x00"
@@ -161,3 +163,20 @@ async def test_the_store_keeps_what_the_server_writes_whatever_it_holds(make_sto
 def test_txt_uploads_turn_control_bytes_into_spaces_not_glued_words() -> None:
     extracted = extract_txt(b"Python\x00Kubernetes\x01PostgreSQL\x00\x00\x00Redis\x1fdone")
     assert extracted.text == "Python Kubernetes PostgreSQL Redis done"
+
+
+async def test_both_sockets_answer_nul_with_invalid_message_and_go_on(live_server: str) -> None:
+    created = start_interview(live_server)
+    candidate = await LiveClient.connect(live_server, created["interview_id"], created["candidate_token"])
+    await candidate.send_raw(json.dumps({"v": 1, "type": "hello", "client": f"web{NUL}"}))
+    refused: m.ErrorMessage = await candidate.wait_for(lambda msg: isinstance(msg, m.ErrorMessage), 10)
+    assert refused.code is m.ErrorCode.INVALID_MESSAGE and "client:" in refused.message and not refused.fatal
+    await candidate.handshake()  # the session goes on
+
+    observer = await ObserverClient.connect(live_server, created["interview_id"], created["observer_token"])
+    await observer.wait_for(lambda msg: isinstance(msg, m.History), 10)
+    await observer.send_raw(json.dumps({"v": 1, "type": "add_note", "text": f"Strong{NUL}", "request_id": "n1"}))
+    note_refused: m.ErrorMessage = await observer.wait_for(lambda msg: isinstance(msg, m.ErrorMessage), 10)
+    assert note_refused.code is m.ErrorCode.INVALID_MESSAGE and "text:" in note_refused.message
+    await candidate.close()
+    await observer.close()
