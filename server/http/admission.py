@@ -11,15 +11,13 @@ import logging
 from starlette.websockets import WebSocket
 
 from protocol.messages import CloseCode
+from server.live.shell.saving import STORE_UNAVAILABLE_CLOSE
 from server.logs import interview_id_var
 from server.services.links import LinkRefused, RefusalCode, check_link, check_watcher
 from server.services.runtime import Services
 from server.store.base import InterviewRecord, LinkRole, StoreUnavailable
 
 log = logging.getLogger("viva.http")
-
-#: The close of a socket that could not be served because the database is unreachable.
-STORE_UNAVAILABLE_CLOSE = (CloseCode.TRY_AGAIN_LATER, "the database is unreachable; try again in a minute")
 
 #: The WebSocket close code of each way a link can be refused (``HTTP_STATUS`` in :mod:`server.http.access`).
 CLOSE_CODES: dict[RefusalCode, int] = {

@@ -10,8 +10,9 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from protocol import messages as m
-from server.http.admission import STORE_UNAVAILABLE_CLOSE, admit_socket, refuse
+from server.http.admission import admit_socket, refuse
 from server.live.shell.outbox import Outbox
+from server.live.shell.saving import STORE_UNAVAILABLE_CLOSE
 from server.live.shell.session import LiveSession, SessionEnded
 from server.live.shell.steering import follow_steering
 from server.llm.usage import metering

@@ -17,7 +17,8 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from protocol import messages as m
-from server.http.admission import STORE_UNAVAILABLE_CLOSE, admit_socket, close_for
+from server.http.admission import admit_socket, close_for
+from server.live.shell.saving import STORE_UNAVAILABLE_CLOSE
 from server.observers.feed import LinkWasRevoked, ObserverFeed
 from server.observers.steering import send_steering
 from server.observers.wire import CommandRefused
