@@ -15,7 +15,7 @@ from enum import StrEnum
 from itertools import accumulate
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 PROTOCOL_VERSION = 1
 
@@ -27,6 +27,28 @@ MAX_ANSWER_CHARS = 8000
 MAX_JSON_DEPTH = 32
 #: Largest integer any field accepts: JavaScript's largest exact integer (2**53 - 1), well inside int64.
 MAX_INT = 2**53 - 1
+
+#: What text from people may not hold: control characters other than tab, line feed and carriage return (NUL
+#: among them, which PostgreSQL cannot store), and unpaired surrogates (not Unicode; no database can store them).
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _plain_text(value: str) -> str:
+    bad = _NOT_TEXT.search(value)
+    if bad is not None:
+        char = bad.group()
+        what = "an unpaired surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
+        raise ValueError(
+            f"contains {what} (U+{ord(char):04X} at position {bad.start()}); text may hold tabs and line breaks "
+            "but no other control characters"
+        )
+    return value
+
+
+#: Text typed or sent by people (answers, names, notes, set-ups), refused at the boundary when it holds
+#: something no database can keep. Shared by the socket messages here and the REST bodies
+#: (``server/http/schemas.py``), so both refuse the same text the same way.
+Text = Annotated[str, AfterValidator(_plain_text)]
 
 
 class ErrorCode(StrEnum):
@@ -106,7 +128,7 @@ class Hello(_Message):
     """First message after the socket opens: who is talking and in what audio format."""
 
     type: Literal["hello"] = "hello"
-    client: str = Field(default="unknown", max_length=100, description="Free-form client name and version.")
+    client: Text = Field(default="unknown", max_length=100, description="Free-form client name and version.")
     sample_rate: Literal[16000] = 16000
     frame_ms: Literal[20] = 20
 
@@ -121,7 +143,7 @@ class TextAnswer(_Message):
     """A typed answer, an equal alternative to speaking. Ends the candidate's turn."""
 
     type: Literal["text_answer"] = "text_answer"
-    text: str = Field(min_length=1, max_length=MAX_ANSWER_CHARS)
+    text: Text = Field(min_length=1, max_length=MAX_ANSWER_CHARS)
 
 
 class EndTurn(_Message):
@@ -388,18 +410,18 @@ class Observe(_Message):
 
     type: Literal["observe"] = "observe"
     after_seq: int = Field(default=0, ge=0, le=MAX_INT)
-    name: str = Field(default="", max_length=60, description="Shown with this observer's steering and notes.")
+    name: Text = Field(default="", max_length=60, description="Shown with this observer's steering and notes.")
 
 
 class _Steering(_Message):
-    request_id: str = Field(default="", max_length=64, description="Echoed in the resulting event or refusal.")
+    request_id: Text = Field(default="", max_length=64, description="Echoed in the resulting event or refusal.")
 
 
 class AskQuestion(_Steering):
     """Have the interviewer ask this question next, in its own voice, at the next turn boundary."""
 
     type: Literal["ask_question"] = "ask_question"
-    text: str = Field(min_length=1, max_length=MAX_OBSERVER_QUESTION_CHARS)
+    text: Text = Field(min_length=1, max_length=MAX_OBSERVER_QUESTION_CHARS)
 
 
 class SkipTopic(_Steering):
@@ -412,7 +434,7 @@ class AddNote(_Steering):
     """A private note for the report."""
 
     type: Literal["add_note"] = "add_note"
-    text: str = Field(min_length=1, max_length=MAX_NOTE_CHARS)
+    text: Text = Field(min_length=1, max_length=MAX_NOTE_CHARS)
 
 
 class EndInterview(_Steering):

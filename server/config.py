@@ -5,9 +5,26 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Names of this machine itself: always allowed as a Host (a DNS-rebinding page never carries them).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+#: Bind addresses that mean "every interface": not a name anybody uses to reach the server.
+WILDCARD_BIND_HOSTS = ("0.0.0.0", "::", "")
+
+
+def host_name(host: str) -> str:
+    """The bare, lower-case name of a Host header value or a configured host: no port, no IPv6 brackets, no
+    trailing dot (``[::1]:8000`` is ``::1``, ``Example.COM.`` is ``example.com``)."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        host = host[1:].partition("]")[0]
+    elif host.count(":") == 1:
+        host = host.partition(":")[0]
+    return host.rstrip(".")
 
 
 class Settings(BaseSettings):
@@ -70,6 +87,9 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = None
     database_schema: str = Field(default="public", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
     database_max_connections: int = Field(default=10, ge=1)
+    # How long a live session keeps retrying to save an answer while the database is unreachable, before it
+    # closes with 1013 (try again later). REST calls answer 503 at once instead.
+    store_retry_s: float = Field(default=30.0, ge=0)
 
     # Document uploads (resume, job description): parsed in worker processes, at most document_workers at once
     # and document_queue more waiting (beyond that, 503 busy); a parse over pdf_timeout_s is killed.
@@ -114,6 +134,9 @@ class Settings(BaseSettings):
     redis_url: SecretStr | None = None
     # Origins (comma-separated, e.g. "https://hr.example.com") whose pages may call the API; empty: same origin.
     cors_origins: str = ""
+    # Host names (comma-separated) this server answers to besides the loopback names, the public URL's host and
+    # the bind host; "*" answers to any (unsafe: it gives up the protection against DNS rebinding).
+    allowed_hosts: str = ""
     # How long interview links stay valid after the interview is created.
     candidate_link_ttl_s: float = Field(default=7 * 24 * 3600, gt=0)
     observer_link_ttl_s: float = Field(default=30 * 24 * 3600, gt=0)
@@ -142,6 +165,19 @@ class Settings(BaseSettings):
     @cached_property
     def allowed_origins(self) -> list[str]:
         return [origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @cached_property
+    def allowed_host_names(self) -> frozenset[str] | None:
+        """The names a request's Host may carry (lower case, no port); ``None`` when any is allowed ("*")."""
+        listed = [name.strip() for name in self.allowed_hosts.split(",") if name.strip()]
+        if "*" in listed:
+            return None
+        names = {*LOOPBACK_HOSTS, *listed}
+        if self.public_url:
+            names.add(urlsplit(self.public_url).hostname or "")
+        if self.host not in WILDCARD_BIND_HOSTS:
+            names.add(self.host)
+        return frozenset(host_name(name) for name in names if name)
 
 
 def is_token_text(text: str) -> bool:

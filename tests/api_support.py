@@ -60,7 +60,10 @@ async def app_client(services: Services, *, signed_in: bool = True) -> AsyncIter
     session cookie, and the CSRF header Viva's pages send); otherwise anonymous."""
     app = create_app(services=services)
     transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://viva") as c:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://localhost") as c,
+    ):
         if signed_in and services.auth.admin_token is not None:
             response = await c.post("/api/v1/auth/signin", json={"token": services.auth.admin_token})
             assert response.status_code == 200, response.text

@@ -14,7 +14,7 @@ from server.conversation.machine import InterviewMachine, Policy
 from server.live.core import io
 from server.live.core.listening import LONG_BARGE_IN_MS
 from server.live.core.replay import encode_header, encode_input, replay
-from server.live.core.session import Resume
+from server.live.core.session import STORE_UNAVAILABLE_CLOSE, Resume
 from server.live.core.speaking import REPORT_SLACK_MS
 from server.live.core.turns import TurnConfig
 from tests.core_world import Delays, World, config, setup
@@ -334,7 +334,7 @@ def test_a_store_that_never_returns_closes_with_try_again_later() -> None:
     world.store_down = True
     world.send(m.TextAnswer(text=FINISHED))
     world.silence(40)
-    assert world.closed == io.Close(m.CloseCode.TRY_AGAIN_LATER, "the database is unavailable")
+    assert world.closed == io.Close(*STORE_UNAVAILABLE_CLOSE)
     assert world.of(m.ErrorMessage)[-1].fatal
 
 

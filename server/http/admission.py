@@ -4,21 +4,28 @@ The candidate's socket takes the candidate link's token. The observer's takes th
 admin token, or a signed-in recruiter's session cookie (the live room opened from the history carries no
 token; the browser sends the cookie with the upgrade, and the origin check in :mod:`server.http.middleware`
 keeps other sites' pages out).
+
+While the database is unreachable nothing can be checked: the socket is closed with 1013 (try again later)
+and a reason, never left to fail the handshake with an HTTP 500.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from starlette.websockets import WebSocket
 
 from protocol.messages import CloseCode
 from server.http.access import SESSION_COOKIE, same_origin
+from server.live.core.session import STORE_UNAVAILABLE_CLOSE
 from server.logs import interview_id_var
 from server.services.auth import SessionRefused
 from server.services.links import LinkRefused, RefusalCode, check_link, check_watcher
 from server.services.runtime import Services
-from server.store.base import InterviewRecord, LinkRole
+from server.store.base import InterviewRecord, LinkRole, StoreUnavailable
+
+log = logging.getLogger("viva.live")
 
 #: The WebSocket close code of each way a link can be refused (``HTTP_STATUS`` in :mod:`server.http.access`).
 CLOSE_CODES: dict[RefusalCode, int] = {
@@ -80,19 +87,27 @@ async def admit_socket(websocket: WebSocket, role: LinkRole) -> tuple[Services, 
     interview_id = websocket.path_params["interview_id"]
     credential = Credential(websocket.query_params.get("token") or None, websocket.cookies.get(SESSION_COOKIE))
     interview_id_var.set(interview_id)
-    record = await services.store.get_interview(interview_id)
     code, reason = CloseCode.NOT_FOUND, "no such interview"
-    if record is not None and role == "observer" and _cookie_from_elsewhere(websocket, services, credential):
-        code, reason = CloseCode.FORBIDDEN, "a signed-in live room opens only from this server's own pages"
-    elif record is not None:
-        try:
+    try:
+        record = await services.store.get_interview(interview_id)
+        if record is not None and role == "observer" and _cookie_from_elsewhere(websocket, services, credential):
+            code, reason = CloseCode.FORBIDDEN, "a signed-in live room opens only from this server's own pages"
+        elif record is not None:
             if role == "observer":
                 await check_observer(services, interview_id, credential)
             else:
                 await check_link(services, interview_id, credential.token, role)
             return services, record, credential
-        except LinkRefused as refused:
-            code, reason = close_for(refused)
+    except LinkRefused as refused:
+        code, reason = close_for(refused)
+    except StoreUnavailable as exc:
+        log.warning("a socket of the %s link was refused: %s", role, exc)
+        code, reason = STORE_UNAVAILABLE_CLOSE
+    await refuse(websocket, code, reason)
+    return None
+
+
+async def refuse(websocket: WebSocket, code: int, reason: str) -> None:
+    """Accept, then close with ``code``: a browser sees the code only on a socket that was accepted."""
     await websocket.accept()
     await websocket.close(code=code, reason=reason)
-    return None

@@ -15,14 +15,15 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from protocol import messages as m
 from protocol.audio import INPUT_FRAME_MS, INPUT_SAMPLE_RATE
 from server.config import Settings
-from server.http.admission import admit_socket
+from server.http.admission import admit_socket, refuse
+from server.live.core.session import STORE_UNAVAILABLE_CLOSE
 from server.live.shell.outbox import Outbox
 from server.live.shell.session import LiveSession
 from server.live.shell.steering import follow_steering
 from server.llm.usage import metering
 from server.metrics import METRICS
 from server.services.limits import AudioPacer, RateOutcome, TokenBucket, per_window
-from server.store.base import FINAL_STATUSES
+from server.store.base import FINAL_STATUSES, StoreUnavailable
 
 log = logging.getLogger("viva.live")
 
@@ -50,8 +51,7 @@ async def interview_socket(websocket: WebSocket) -> None:
     services, record, _token = admitted
     interview_id = record.id
     if record.status in FINAL_STATUSES:
-        await websocket.accept()
-        await websocket.close(code=m.CloseCode.FORBIDDEN, reason="this interview has ended")
+        await refuse(websocket, m.CloseCode.FORBIDDEN, "this interview has ended")
         return
 
     connections: dict[str, Connection] = websocket.app.state.live_connections
@@ -59,16 +59,20 @@ async def interview_socket(websocket: WebSocket) -> None:
     if interview_id not in connections and len(connections) >= limit:  # a reconnect takes its own place over
         METRICS.refusals.labels(limit="live_sessions").inc()
         log.warning("live session refused: %d of %d in use", len(connections), limit)
-        await websocket.accept()
         reason = f"this server is running its limit of {limit} live interviews; try again in a minute"
-        await websocket.close(code=m.CloseCode.TRY_AGAIN_LATER, reason=reason)
+        await refuse(websocket, m.CloseCode.TRY_AGAIN_LATER, reason)
         return
     previous = connections.get(interview_id)
     if previous is not None:
         previous.superseded.set()
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(previous.session.closed.wait(), timeout=35)
-        record = await services.store.get_interview(interview_id) or record
+        try:
+            record = await services.store.get_interview(interview_id) or record
+        except StoreUnavailable as exc:
+            log.warning("a reconnect was refused: %s", exc)
+            await refuse(websocket, *STORE_UNAVAILABLE_CLOSE)
+            return
 
     factory = services.interviewers
     interviewer = (

@@ -9,8 +9,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from server.services.errors import RefusalReason, Refused
+from server.store.base import StoreUnavailable
 
 log = logging.getLogger("viva.http")
+
+#: When a client should try again after the database was unreachable (a restart or failover takes seconds).
+STORE_RETRY_AFTER_S = 5
+STORE_UNAVAILABLE_MESSAGE = "The database is unreachable right now. Try again in a few seconds."
 
 
 class ApiError(Exception):
@@ -52,6 +57,14 @@ async def handle_refused(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+async def handle_store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The database is down or unreachable: not a bug, a state; the client may retry (nothing was written)."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    response = error_response(503, "store_unavailable", STORE_UNAVAILABLE_MESSAGE)
+    response.headers["Retry-After"] = str(STORE_RETRY_AFTER_S)
+    return response
+
+
 async def handle_http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
@@ -67,6 +80,7 @@ async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
 EXCEPTION_HANDLERS = {
     ApiError: handle_api_error,
     Refused: handle_refused,
+    StoreUnavailable: handle_store_unavailable,
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,
 }

@@ -1,5 +1,12 @@
-"""Liveness, the public configuration (engines, limits, version, how the recruiter signs in; never a secret),
-and the Prometheus metrics (the recruiter's, unless ``VIVA_METRICS_PUBLIC``)."""
+"""Health (readiness and liveness), the public configuration (engines, limits, version, how the recruiter signs
+in; never a secret), and the Prometheus metrics (the recruiter's, unless ``VIVA_METRICS_PUBLIC``).
+
+``/health`` is readiness: it pings the store (with a short timeout) and reads the bus's health. The store down
+means the server cannot take interviews: 503, naming it. The bus (Redis) down is only "degraded": interviews go
+on and observers read live events from the database, so a load balancer should keep sending traffic.
+``/health/live`` is liveness: it touches nothing but the process, so an orchestrator does not restart a healthy
+server because its database is down.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +20,32 @@ from starlette.routing import Route
 from protocol.audio import INPUT_FRAME_MS, INPUT_SAMPLE_RATE
 from protocol.messages import MAX_ANSWER_CHARS, PROTOCOL_VERSION
 from server.http.access import require_recruiter
+from server.http.errors import STORE_RETRY_AFTER_S
 from server.http.signin import AUTH_NONE_WARNING
 from server.metrics import METRICS
 from server.services.runtime import Services
+from server.store.base import StoreUnavailable
+
+#: How long the readiness check waits for the database.
+STORE_PING_TIMEOUT_S = 2.0
 
 
 async def health(request: Request) -> JSONResponse:
+    services: Services = request.app.state.services
+    store: dict[str, str] = {"status": "up"}
+    try:
+        await services.store.ping(STORE_PING_TIMEOUT_S)
+    except StoreUnavailable as exc:
+        store = {"status": "down", "message": str(exc)}
+    bus = {"status": "up" if services.bus.healthy else "down", "engine": services.bus.name}
+    checks = {"store": store, "bus": bus}
+    if store["status"] == "down":
+        headers = {"Retry-After": str(STORE_RETRY_AFTER_S)}
+        return JSONResponse({"status": "unavailable", "checks": checks}, status_code=503, headers=headers)
+    return JSONResponse({"status": "ok" if bus["status"] == "up" else "degraded", "checks": checks})
+
+
+async def liveness(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
@@ -61,6 +88,7 @@ async def metrics(request: Request) -> Response:
 
 routes = [
     Route("/health", health, methods=["GET"]),
+    Route("/health/live", liveness, methods=["GET"]),
     Route("/api/v1/config", public_config, methods=["GET"]),
     Route("/metrics", metrics, methods=["GET"]),
 ]

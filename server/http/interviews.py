@@ -245,7 +245,7 @@ operations = [
         body=StartRequest,
         response=StartResponse,
         status=201,
-        errors=(400, 401, 403, 413, 422, 429),
+        errors=(400, 401, 403, 413, 422, 429, 503),
         access="recruiter",
     ),
     Operation(
@@ -256,7 +256,7 @@ operations = [
         "until it is answered; `complete` is true once the interview is over.",
         body=QuestionRequest,
         response=QuestionResponse,
-        errors=(400, 401, 403, 404, 422),
+        errors=(400, 401, 403, 404, 422, 503),
         access="candidate",
     ),
     Operation(
@@ -267,7 +267,7 @@ operations = [
         "question, or the closing words when the interview is complete.",
         body=AnswerRequest,
         response=AnswerResponse,
-        errors=(400, 401, 403, 404, 409, 422),
+        errors=(400, 401, 403, 404, 409, 422, 503),
         access="candidate",
     ),
     Operation(
@@ -279,7 +279,7 @@ operations = [
         "returns the report as Markdown.",
         query=ResultsQuery,
         response=ResultsResponse,
-        errors=(401, 403, 404, 422),
+        errors=(401, 403, 404, 422, 503),
         access="observer",
     ),
     Operation(
@@ -290,7 +290,7 @@ operations = [
         "scores and report.",
         query=ResultsQuery,
         response=ResultsResponse,
-        errors=(401, 403, 404, 422),
+        errors=(401, 403, 404, 422, 503),
         access="observer",
     ),
     Operation(
@@ -300,7 +300,7 @@ operations = [
         "Newest first, paginated, filterable by job title (case-insensitive, any part) and status.",
         query=HistoryQuery,
         response=HistoryPage,
-        errors=(401, 403, 422),
+        errors=(401, 403, 422, 503),
         access="recruiter",
     ),
     Operation(
@@ -309,7 +309,7 @@ operations = [
         "One interview: set-up, status and every turn with its timings",
         query=ObserverQuery,
         response=InterviewDetail,
-        errors=(401, 403, 404, 422),
+        errors=(401, 403, 404, 422, 503),
         access="observer",
     ),
     Operation(
@@ -320,7 +320,7 @@ operations = [
         "connections holding it are closed.",
         body=RevokeRequest,
         response=RevokeResponse,
-        errors=(400, 401, 403, 404, 422),
+        errors=(400, 401, 403, 404, 422, 503),
         access="observer",
     ),
 ]

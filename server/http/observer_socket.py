@@ -17,10 +17,11 @@ import time
 
 from pydantic import BaseModel
 from starlette.routing import WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from protocol import messages as m
 from server.http.admission import Credential, admit_socket, check_observer, close_for, holds_observer_link
+from server.live.core.session import STORE_UNAVAILABLE_CLOSE
 from server.metrics import METRICS
 from server.observers.feed import LinkWasRevoked, ObserverFeed
 from server.observers.steering import send_steering
@@ -28,7 +29,7 @@ from server.observers.wire import CommandRefused
 from server.services.limits import per_window
 from server.services.links import LinkRefused
 from server.services.runtime import Services
-from server.store.base import InterviewRecord
+from server.store.base import InterviewRecord, StoreUnavailable
 
 log = logging.getLogger("viva.observers")
 
@@ -80,7 +81,11 @@ class ObserverRoom:
         self._steering_budget = per_window(services.settings.steering_per_10s, 10.0)
 
     async def send(self, message: BaseModel) -> None:
+        """Send one message; raises :class:`WebSocketDisconnect` once the observer has gone, whichever of the
+        feed and the steering loop noticed first (the other then gets the same, not a state error)."""
         async with self._send_lock:
+            if self.websocket.application_state is WebSocketState.DISCONNECTED:
+                raise WebSocketDisconnect(code=1006)
             await self.websocket.send_text(m.encode(message))
 
     async def run(self) -> Close:
@@ -88,6 +93,8 @@ class ObserverRoom:
             observe = await asyncio.wait_for(self._wait_observe(), OBSERVE_TIMEOUT_S)
         except TimeoutError:
             return m.CloseCode.HANDSHAKE_TIMEOUT, "no 'observe' message in time"
+        except (WebSocketDisconnect, OSError):
+            return m.CloseCode.GOING_AWAY, "connection closed"  # left while being answered
         if isinstance(observe, tuple):
             return observe
         self.name = observe.name
@@ -105,11 +112,14 @@ class ObserverRoom:
         for task in (watching, steering):
             task.cancel()
         await asyncio.gather(watching, steering, return_exceptions=True)
-        failure = watching.exception() if watching.done() and not watching.cancelled() else None
+        failure = _failure(watching) or _failure(steering)
         if isinstance(failure, LinkWasRevoked):
             return m.CloseCode.TOKEN_REVOKED, "the observer link was revoked"
         if isinstance(failure, WebSocketDisconnect | OSError):
-            return m.CloseCode.GOING_AWAY, "connection closed"  # the observer left while being sent an event
+            return m.CloseCode.GOING_AWAY, "connection closed"  # the observer left while being sent something
+        if isinstance(failure, StoreUnavailable):
+            log.warning("an observer was disconnected: %s", failure)
+            return STORE_UNAVAILABLE_CLOSE
         if failure is not None:
             log.error("an observer feed failed", exc_info=failure)
             return m.CloseCode.INTERNAL_ERROR, "the live feed failed"
@@ -197,6 +207,10 @@ class ObserverRoom:
         if refused.command_id in self._commands:
             reply = m.SteeringRefused(request_id=refused.request_id, code=refused.code, message=refused.message)
             await self.send(reply)
+
+
+def _failure(task: asyncio.Task[object]) -> BaseException | None:
+    return task.exception() if task.done() and not task.cancelled() else None
 
 
 routes = [WebSocketRoute("/ws/observe/{interview_id}", observer_socket)]

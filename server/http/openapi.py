@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib.metadata import version
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
@@ -38,7 +38,8 @@ _ERROR_MEANINGS = {
     422: "Invalid input; the message names the field or the problem.",
     429: "Too many requests from this credential; `Retry-After` says when to try again.",
     502: "A speech engine failed.",
-    503: "The server is busy with other work of this kind; `Retry-After` says when to try again.",
+    503: "The server cannot take it now: busy with other work of this kind, or the database is unreachable "
+    "(`store_unavailable`); retry after the `Retry-After` seconds.",
 }
 
 _ACCESS = {
@@ -51,8 +52,22 @@ _ACCESS = {
 }
 
 
+class HealthCheck(BaseModel):
+    status: Literal["up", "down"]
+    message: str | None = Field(default=None, description="Why it is down.")
+    engine: str | None = Field(default=None, description="The bus: in_process (one node) or redis.")
+
+
 class Health(BaseModel):
-    status: str = Field(description='"ok" while the server is up.')
+    status: Literal["ok", "degraded", "unavailable"] = Field(
+        description='"ok"; "degraded" when the bus (Redis) is down (interviews go on); "unavailable" (HTTP 503) '
+        "when the store is down."
+    )
+    checks: dict[str, HealthCheck] = Field(description="Per component: store, bus.")
+
+
+class Liveness(BaseModel):
+    status: Literal["ok"] = Field(description='"ok" while the process serves requests.')
 
 
 class PublicConfig(BaseModel):
@@ -75,7 +90,20 @@ class OpenApiDocument(BaseModel):
 
 # The service routes (server/http/health.py), which declare nothing themselves.
 _SERVICE_OPERATIONS = [
-    Operation("GET", "/health", "Liveness", response=Health),
+    Operation(
+        "GET",
+        "/health",
+        "Readiness: the store answers (and the bus)",
+        "503 with `status: unavailable` and the failing component when the database is unreachable; 200 "
+        "`degraded` when only Redis is down. Answered whatever the `Host`, for load balancers.",
+        response=Health,
+    ),
+    Operation(
+        "GET",
+        "/health/live",
+        "Liveness: the process serves requests (touches no database)",
+        response=Liveness,
+    ),
     Operation("GET", "/api/v1/config", "Public configuration: engines, audio format, limits", response=PublicConfig),
     Operation("GET", "/openapi.json", "This document", response=OpenApiDocument),
     Operation(
@@ -199,7 +227,8 @@ def openapi_document() -> dict[str, Any]:
             "version": version("viva"),
             "description": "Viva's REST API. The live interview itself runs over the WebSocket "
             "`/ws/interview/{interview_id}`, described in protocol/README.md. Every error is "
-            '`{"error": {"code": ..., "message": ...}}`.',
+            '`{"error": {"code": ..., "message": ...}}`. A request whose `Host` is not one of the server\'s names '
+            "gets 400 `invalid_host` (see `VIVA_ALLOWED_HOSTS`).",
         },
         "paths": paths,
         "components": {

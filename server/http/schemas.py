@@ -1,4 +1,8 @@
-"""The REST API's bodies, as pydantic models: they validate requests and document the API (OpenAPI)."""
+"""The REST API's bodies, as pydantic models: they validate requests and document the API (OpenAPI).
+
+Every text a request carries is :data:`protocol.messages.Text`, as on the sockets: text with a NUL or another
+control character (tab and line breaks aside) is refused with 422 ``validation_error`` naming the field.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from protocol.messages import MAX_ANSWER_CHARS, MAX_INT, UtteranceKind
+from protocol.messages import MAX_ANSWER_CHARS, MAX_INT, Text, UtteranceKind
 from server.conversation.setup import BankQuestion, InterviewSetup, InterviewType
 from server.evaluation.report import Report
 from server.services.documents import MAX_DOCUMENT_CHARS
@@ -39,15 +43,15 @@ class ExtractedDocument(BaseModel):
 
 
 class BankQuestionBody(_Body):
-    text: str = Field(min_length=1, max_length=1000)
-    notes: str = Field(default="", max_length=2000, description="What a strong answer covers.")
+    text: Text = Field(min_length=1, max_length=1000)
+    notes: Text = Field(default="", max_length=2000, description="What a strong answer covers.")
 
 
 class StartRequest(_Body):
-    candidate_name: str = Field(min_length=1, max_length=200)
-    job_title: str = Field(min_length=1, max_length=200)
-    job_description: str = Field(default="", max_length=20_000)
-    resume_text: str = Field(default="", max_length=MAX_DOCUMENT_CHARS)
+    candidate_name: Text = Field(min_length=1, max_length=200)
+    job_title: Text = Field(min_length=1, max_length=200)
+    job_description: Text = Field(default="", max_length=20_000)
+    resume_text: Text = Field(default="", max_length=MAX_DOCUMENT_CHARS)
     interview_type: InterviewType = InterviewType.MIXED
     num_questions: int | None = Field(
         default=None, ge=1, le=30, description="Planned questions; the server's default when omitted."
@@ -96,8 +100,8 @@ class RevokeResponse(BaseModel):
 
 
 class CandidateRequest(_Body):
-    interview_id: str = Field(min_length=1, max_length=100)
-    candidate_token: str | None = Field(
+    interview_id: Text = Field(min_length=1, max_length=100)
+    candidate_token: Text | None = Field(
         default=None, max_length=200, description="The candidate's token; or send it as a Bearer token."
     )
 
@@ -107,7 +111,7 @@ class QuestionRequest(CandidateRequest):
 
 
 class AnswerRequest(CandidateRequest):
-    answer: str = Field(min_length=1, max_length=MAX_ANSWER_CHARS)
+    answer: Text = Field(min_length=1, max_length=MAX_ANSWER_CHARS)
     turn_index: int | None = Field(
         default=None,
         ge=0,
@@ -222,7 +226,7 @@ class HistoryQuery(BaseModel):
 
     limit: int = Field(default=20, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=MAX_INT)
-    job_title: str | None = Field(default=None, max_length=200, description="Case-insensitive part of the title.")
+    job_title: Text | None = Field(default=None, max_length=200, description="Case-insensitive part of the title.")
     status: InterviewStatus | None = None
 
 
@@ -255,7 +259,7 @@ class HistoryPage(BaseModel):
 
 
 class SpeakRequest(_Body):
-    text: str = Field(min_length=1, max_length=MAX_TTS_CHARS)
+    text: Text = Field(min_length=1, max_length=MAX_TTS_CHARS)
 
 
 class Transcript(BaseModel):
@@ -266,7 +270,7 @@ class Transcript(BaseModel):
 class ObserverQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    token: str | None = Field(default=None, description="The observer token, when not sent as a Bearer token.")
+    token: Text | None = Field(default=None, description="The observer token, when not sent as a Bearer token.")
 
 
 class ResultsQuery(ObserverQuery):

@@ -9,6 +9,12 @@ live events above the history's last number, with neither gap nor duplicate.
 database or Redis. A writer task takes whatever has queued up, stores it in one transaction, and publishes
 it as one message. If Redis is down the events are still stored (observers read them from there) and are
 published with the next batch once Redis is back.
+
+One bad event never costs the others. When a batch cannot be stored, its events are stored one by one: each one
+that still fails is logged (with the number it would have had) and left out, and the next event takes that
+number, so the numbers observers see stay gapless. While the database is unreachable the batch is retried for
+as long as a turn is (``VIVA_STORE_RETRY_S``), and events recorded meanwhile wait in the queue; past that they
+are dropped, with an error in the log.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ from pydantic import BaseModel
 from protocol import messages as m
 from server.bus import BusUnavailable, EventBus
 from server.observers.wire import EventBatch, events_channel
-from server.store.base import EventConflict, Store, StoredEvent
+from server.store.base import EventConflict, Store, StoredEvent, StoreUnavailable
+from server.store.retry import retry_unavailable
 
 log = logging.getLogger("viva.observers")
 
@@ -37,10 +44,11 @@ STORE_ATTEMPTS = 50
 class EventJournal:
     """One per live session. Create it, :meth:`record` events, and :meth:`close` it to flush."""
 
-    def __init__(self, store: Store, bus: EventBus, interview_id: str) -> None:
+    def __init__(self, store: Store, bus: EventBus, interview_id: str, retry_s: float = 30.0) -> None:
         self.store = store
         self.bus = bus
         self.interview_id = interview_id
+        self.retry_s = retry_s
         self._queue: asyncio.Queue[tuple[datetime, BaseModel] | None] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._next_seq: int | None = None
@@ -84,12 +92,61 @@ class EventJournal:
             if batch:
                 try:
                     await self._write(batch)
-                except Exception:
-                    log.exception("%d live events of %s could not be stored", len(batch), self.interview_id)
+                except Exception:  # a bug in publishing: the writer goes on with the next batch
+                    log.exception("%d live events of %s could not be published", len(batch), self.interview_id)
             if stop:
                 return
 
     async def _write(self, batch: list[tuple[datetime, BaseModel]]) -> None:
+        try:
+            events = await self._store_durably(batch)
+        except StoreUnavailable:
+            log.error(
+                "%d live events of %s were dropped: the database stayed unreachable", len(batch), self.interview_id
+            )
+            return
+        except EventConflict:
+            log.error("%d live events of %s were not stored: their numbers stayed taken", len(batch), self.interview_id)
+            return
+        except Exception:
+            if len(batch) == 1:
+                self._left_out(batch[0][1])
+                return
+            events = await self._write_one_by_one(batch)
+        if events:
+            await self._publish(events)
+
+    async def _write_one_by_one(self, batch: list[tuple[datetime, BaseModel]]) -> list[m.ObserverEvent]:
+        """Store what can be stored of a batch that failed as a whole; the rest is logged and left out."""
+        events: list[m.ObserverEvent] = []
+        for position, item in enumerate(batch):
+            try:
+                events += await self._store_durably([item])
+            except (StoreUnavailable, EventConflict) as exc:
+                log.error("%d live events of %s were dropped: %s", len(batch) - position, self.interview_id, exc)
+                break
+            except Exception:
+                self._left_out(item[1])
+        return events
+
+    def _left_out(self, event: BaseModel) -> None:
+        log.error(
+            "live event %s (%s) of %s could not be stored and was left out; the next event takes its number",
+            self._next_seq,
+            getattr(event, "type", "unknown"),
+            self.interview_id,
+            exc_info=True,
+        )
+
+    async def _store_durably(self, batch: list[tuple[datetime, BaseModel]]) -> list[m.ObserverEvent]:
+        async def unavailable(exc: StoreUnavailable, attempt: int) -> None:
+            if attempt == 1:
+                log.warning("live events of %s wait for the database: %s", self.interview_id, exc)
+
+        return await retry_unavailable(lambda: self._store(batch), within_s=self.retry_s, on_unavailable=unavailable)
+
+    async def _store(self, batch: list[tuple[datetime, BaseModel]]) -> list[m.ObserverEvent]:
+        """Number the batch after the last stored event and store it in one transaction; the numbered events."""
         for _ in range(STORE_ATTEMPTS):
             if self._next_seq is None:
                 self._next_seq = await self.store.last_event_seq(self.interview_id) + 1
@@ -102,20 +159,19 @@ class EventJournal:
                 )
                 for i, (at, event) in enumerate(batch)
             ]
+            # Built before storing, so that nothing is stored that could not then be sent.
+            numbered = [
+                m.ObserverEvent(seq=s.seq, at=s.at.isoformat(), event=event)  # type: ignore[arg-type]
+                for s, (_, event) in zip(stored, batch, strict=True)
+            ]
             try:
                 await self.store.append_events(self.interview_id, stored)
             except EventConflict:
                 self._next_seq = None  # another writer got there first: continue after its events
                 continue
             self._next_seq += len(stored)
-            await self._publish(
-                [
-                    m.ObserverEvent(seq=s.seq, at=s.at.isoformat(), event=event)  # type: ignore[arg-type]
-                    for s, (_, event) in zip(stored, batch, strict=True)
-                ]
-            )
-            return
-        log.error("live events of %s were not stored: their numbers stayed taken", self.interview_id)
+            return numbered
+        raise EventConflict(f"event numbers of {self.interview_id} stayed taken after {STORE_ATTEMPTS} attempts")
 
     async def _publish(self, events: list[m.ObserverEvent]) -> None:
         pending = [*self._unpublished, *events]

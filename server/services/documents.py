@@ -37,6 +37,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a PDF's broken text encoding; not Unicode, so not storable
 
 
 class DocumentError(Exception):
@@ -67,8 +68,14 @@ def sniff(data: bytes) -> str | None:
 
 
 def normalize(text: str) -> tuple[str, bool]:
-    """Tidy whitespace, drop control characters, and cut at :data:`MAX_DOCUMENT_CHARS`."""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Tidy whitespace, turn control characters into spaces, and cut at :data:`MAX_DOCUMENT_CHARS`.
+
+    A control character (NUL included) stands between words more often than inside one (a field separator, a
+    NUL-padded export), so it becomes a space rather than vanishing and gluing two words together. The text
+    then passes the REST API's own check (``protocol.messages.Text``) when it is sent back in a set-up.
+    """
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _SURROGATE.sub("\ufffd", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
     if len(text) > MAX_DOCUMENT_CHARS:

@@ -163,10 +163,6 @@ class StoreError(Exception):
     """A store operation that cannot be done as asked."""
 
 
-class StoreUnavailable(StoreError):
-    """The database cannot be reached right now (an outage); the same call may succeed later."""
-
-
 class InterviewNotFound(StoreError):
     def __init__(self, interview_id: str) -> None:
         super().__init__(f"no interview with id {interview_id!r}")
@@ -185,12 +181,27 @@ class EventConflict(StoreError):
     """An event number is already taken (another session of the interview wrote it first)."""
 
 
+class StoreUnavailable(StoreError):
+    """The database cannot be reached now: down, restarting, out of connections, or locked past the wait.
+
+    Nothing is known to have been written (a connection lost during a commit may still have committed), and
+    the same call may well succeed later: callers retry, or answer "try again later" (HTTP 503, close 1013).
+    """
+
+
 class Store(Protocol):
     async def open(self) -> None:
         """Connect and apply pending migrations."""
         ...
 
     async def close(self) -> None: ...
+
+    async def ping(self, timeout_s: float) -> None:
+        """Check that the database answers (and, for SQLite, can be written) within ``timeout_s``.
+
+        Raises :class:`StoreUnavailable` otherwise. Concurrent pings share one round trip.
+        """
+        ...
 
     async def create_interview(
         self,

@@ -3,11 +3,19 @@
 :class:`SqlStore` holds every query of the :class:`~server.store.base.Store` interface in a common SQL subset
 (``?`` placeholders); a :class:`Driver` runs them on SQLite or PostgreSQL, adapting placeholders, parameter
 types and errors. Timestamps are always produced here, in UTC, so both databases store the same instants.
+
+Every text written or looked up passes through :func:`storable` here, the one place that makes it safe: PostgreSQL
+text and jsonb cannot hold NUL, and neither database can encode an unpaired surrogate. Requests are refused with
+a 422 before they get here (``protocol.messages.Text``); this is for what the server produces itself
+(transcripts, extracted documents, events), so that no such text can ever fail a write, on either database.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import math
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -27,6 +35,7 @@ from server.store.base import (
     QuestionEvaluation,
     StoredEvent,
     StoredTurn,
+    StoreUnavailable,
     TokenMatch,
     TurnConflict,
 )
@@ -49,10 +58,18 @@ class Driver(Protocol):
 
     async def close(self) -> None: ...
 
+    async def ping(self) -> None:
+        """One cheap round trip that needs the database (for SQLite: the write lock, taken and released)."""
+        ...
+
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
 
     async def transaction(self, statements: Sequence[Statement]) -> list[int]:
-        """Run the statements in one transaction; return each one's row count. Raises :class:`UniqueViolation`."""
+        """Run the statements in one transaction; return each one's row count.
+
+        Raises :class:`UniqueViolation`, or :class:`~server.store.base.StoreUnavailable` when the database
+        cannot be reached (as :meth:`fetch` and :meth:`ping` do too).
+        """
         ...
 
 
@@ -65,6 +82,34 @@ _TURN_COLUMNS = (
 _QUESTION_COLUMNS = (
     "interview_id, question_number, question_text, answer, score, feedback, rubric_version, evidence, evaluated_at"
 )
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _make_storable(match: re.Match[str]) -> str:
+    return "" if match.group() == "\x00" else "\ufffd"
+
+
+def storable(value: Any) -> Any:
+    """``value`` made safe for both databases: in every string NUL is removed and an unpaired surrogate becomes
+    U+FFFD; a float that is not a number or infinite becomes None (jsonb has no NaN). Lists and dicts (keys too)
+    are cleaned throughout; other values are returned as they are."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub(_make_storable, value) if _UNSTORABLE.search(value) else value
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(v) for v in value]
+    return value
+
+
+def to_json(value: Any) -> str:
+    """JSON for a jsonb (PostgreSQL) or text (SQLite) column, with its strings made :func:`storable` (JSON would
+    escape a NUL as ``\\u0000``, which jsonb refuses)."""
+    return json.dumps(storable(value))
 
 
 def utcnow() -> datetime:
@@ -144,13 +189,13 @@ def _question_row(interview_id: str, e: QuestionEvaluation) -> tuple[Any, ...]:
         e.score,
         e.feedback,
         e.rubric_version,
-        json.dumps(e.evidence),
+        to_json(e.evidence),
         e.evaluated_at,
     )
 
 
 def _pending_json(pending: PendingQuestion | None) -> str | None:
-    return json.dumps(pending.to_dict()) if pending is not None else None
+    return to_json(pending.to_dict()) if pending is not None else None
 
 
 def _event_from_row(row: Row) -> StoredEvent:
@@ -194,17 +239,40 @@ def _evaluation_from_row(row: Row) -> QuestionEvaluation:
     )
 
 
+def _retrieved(task: asyncio.Task[None]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
 class SqlStore:
     """The :class:`~server.store.base.Store` on any :class:`Driver`."""
 
     def __init__(self, driver: Driver) -> None:
         self.driver = driver
+        self._ping: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         await self.driver.open()
 
     async def close(self) -> None:
         await self.driver.close()
+
+    async def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return await self.driver.fetch(sql, [storable(p) for p in params])
+
+    async def _transaction(self, statements: Sequence[Statement]) -> list[int]:
+        return await self.driver.transaction([(sql, [storable(p) for p in params]) for sql, params in statements])
+
+    async def ping(self, timeout_s: float) -> None:
+        # One ping at a time: health checks arriving while the database hangs wait on the same one instead of
+        # piling up (on SQLite they would queue on its single thread, each waiting out the busy timeout).
+        if self._ping is None or self._ping.done():
+            self._ping = asyncio.create_task(self.driver.ping())
+            self._ping.add_done_callback(_retrieved)  # a ping nobody waited for to the end fails silently
+        try:
+            await asyncio.wait_for(asyncio.shield(self._ping), timeout_s)
+        except TimeoutError:
+            raise StoreUnavailable(f"the database did not answer within {timeout_s:g} s") from None
 
     async def create_interview(
         self,
@@ -216,7 +284,7 @@ class SqlStore:
         observer_expires_at: datetime | None = None,
     ) -> str:
         interview_id = str(uuid.uuid4())
-        await self.driver.transaction(
+        await self._transaction(
             [
                 (
                     "insert into interviews (id, candidate_name, job_title, job_description, resume_text, "
@@ -232,7 +300,7 @@ class SqlStore:
                         str(setup.interview_type),
                         setup.num_questions,
                         setup.language,
-                        json.dumps(setup.to_dict()),
+                        to_json(setup.to_dict()),
                         candidate_token_hash,
                         observer_token_hash,
                         utcnow(),
@@ -245,17 +313,17 @@ class SqlStore:
         return interview_id
 
     async def get_interview(self, interview_id: str) -> InterviewRecord | None:
-        rows = await self.driver.fetch("select * from interviews where id = ?", (interview_id,))
+        rows = await self._fetch("select * from interviews where id = ?", (interview_id,))
         if not rows:
             return None
-        turn_rows = await self.driver.fetch(
+        turn_rows = await self._fetch(
             f"select {_TURN_COLUMNS} from turns where interview_id = ? order by turn_index", (interview_id,)
         )
         return _record_from_row(rows[0], [_turn_from_row(r) for r in turn_rows])
 
     async def match_token(self, interview_id: str, token_hash: str) -> TokenMatch | None:
         columns = ", ".join(c for link in _LINK_COLUMNS.values() for c in link)
-        rows = await self.driver.fetch(f"select {columns} from interviews where id = ?", (interview_id,))
+        rows = await self._fetch(f"select {columns} from interviews where id = ?", (interview_id,))
         if not rows:
             return None
         found: TokenMatch | None = None
@@ -277,10 +345,10 @@ class SqlStore:
 
     async def revoke_token(self, interview_id: str, role: LinkRole) -> datetime:
         column = _LINK_COLUMNS[role][2]
-        await self.driver.transaction(
+        await self._transaction(
             [(f"update interviews set {column} = coalesce({column}, ?) where id = ?", (utcnow(), interview_id))]
         )
-        rows = await self.driver.fetch(f"select {column} from interviews where id = ?", (interview_id,))
+        rows = await self._fetch(f"select {column} from interviews where id = ?", (interview_id,))
         if not rows:
             raise InterviewNotFound(interview_id)
         return _required_time(rows[0][column])
@@ -289,12 +357,12 @@ class SqlStore:
         statements: list[Statement] = [
             (
                 "insert into events (interview_id, seq, kind, at, payload) values (?, ?, ?, ?, ?)",
-                (interview_id, e.seq, e.kind, e.at, json.dumps(e.payload)),
+                (interview_id, e.seq, e.kind, e.at, to_json(e.payload)),
             )
             for e in events
         ]
         try:
-            await self.driver.transaction(statements)
+            await self._transaction(statements)
         except UniqueViolation as exc:
             raise EventConflict(f"event numbers {events[0].seq}-{events[-1].seq} of {interview_id} are taken") from exc
 
@@ -310,14 +378,14 @@ class SqlStore:
         if limit is not None:
             sql += " limit ?"
             params.append(limit)
-        return [_event_from_row(r) for r in await self.driver.fetch(sql, params)]
+        return [_event_from_row(r) for r in await self._fetch(sql, params)]
 
     async def last_event_seq(self, interview_id: str) -> int:
-        rows = await self.driver.fetch("select max(seq) as last from events where interview_id = ?", (interview_id,))
+        rows = await self._fetch("select max(seq) as last from events where interview_id = ?", (interview_id,))
         return int(rows[0]["last"] or 0)
 
     async def _explain_no_change(self, interview_id: str) -> Exception:
-        rows = await self.driver.fetch("select status from interviews where id = ?", (interview_id,))
+        rows = await self._fetch("select status from interviews where id = ?", (interview_id,))
         if not rows:
             return InterviewNotFound(interview_id)
         return InterviewClosed(f"interview {interview_id} has already ended ({rows[0]['status']})")
@@ -326,12 +394,12 @@ class SqlStore:
         self, interview_id: str, interviewer_state: dict[str, Any], pending: PendingQuestion | None = None
     ) -> None:
         now = utcnow()
-        (changed,) = await self.driver.transaction(
+        (changed,) = await self._transaction(
             [
                 (
                     "update interviews set status = 'in_progress', started_at = coalesce(started_at, ?), "
                     f"interviewer_state = ?, pending_question = ? where id = ? and status in {_OPEN}",
-                    (now, json.dumps(interviewer_state), _pending_json(pending), interview_id),
+                    (now, to_json(interviewer_state), _pending_json(pending), interview_id),
                 )
             ]
         )
@@ -348,12 +416,12 @@ class SqlStore:
         # The update comes first: on PostgreSQL it locks the interview's row, so a concurrent finish() or
         # append_turn() waits, and the insert's condition below sees the same status.
         try:
-            changed, inserted = await self.driver.transaction(
+            changed, inserted = await self._transaction(
                 [
                     (
                         "update interviews set interviewer_state = ?, pending_question = ?, status = 'in_progress', "
                         f"started_at = coalesce(started_at, ?) where id = ? and status in {_OPEN}",
-                        (json.dumps(interviewer_state), _pending_json(pending), turn.asked_at, interview_id),
+                        (to_json(interviewer_state), _pending_json(pending), turn.asked_at, interview_id),
                     ),
                     (
                         f"insert into turns ({_TURN_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
@@ -386,7 +454,7 @@ class SqlStore:
     async def finish(self, interview_id: str, status: str, reason: str) -> None:
         if status not in FINAL_STATUSES:
             raise ValueError(f"an interview finishes as one of {FINAL_STATUSES}, not {status!r}")
-        (changed,) = await self.driver.transaction(
+        (changed,) = await self._transaction(
             [
                 (
                     "update interviews set status = ?, end_reason = ?, ended_at = ? "
@@ -395,7 +463,7 @@ class SqlStore:
                 )
             ]
         )
-        if not changed and not await self.driver.fetch("select 1 from interviews where id = ?", (interview_id,)):
+        if not changed and not await self._fetch("select 1 from interviews where id = ?", (interview_id,)):
             raise InterviewNotFound(interview_id)
 
     async def list_interviews(
@@ -410,8 +478,8 @@ class SqlStore:
             conditions.append("status = ?")
             params.append(status)
         where = f"where {' and '.join(conditions)}" if conditions else ""
-        count_rows = await self.driver.fetch(f"select count(*) as total from interviews {where}", params)
-        rows = await self.driver.fetch(
+        count_rows = await self._fetch(f"select count(*) as total from interviews {where}", params)
+        rows = await self._fetch(
             "select id, candidate_name, job_title, interview_type, num_questions, status, created_at, "
             "started_at, ended_at, final_score, "
             "(select count(*) from turns t where t.interview_id = interviews.id) as turn_count "
@@ -422,15 +490,13 @@ class SqlStore:
 
     async def add_usage(self, interview_id: str, usage: dict[str, float]) -> None:
         # One session of an interview is live at a time (a newer one supersedes it), so read-add-write is safe.
-        rows = await self.driver.fetch("select usage from interviews where id = ?", (interview_id,))
+        rows = await self._fetch("select usage from interviews where id = ?", (interview_id,))
         if not rows:
             raise InterviewNotFound(interview_id)
         total = dict(parse_json(rows[0]["usage"]) or {})
         for name, value in usage.items():
             total[name] = total.get(name, 0) + value
-        await self.driver.transaction(
-            [("update interviews set usage = ? where id = ?", (json.dumps(total), interview_id))]
-        )
+        await self._transaction([("update interviews set usage = ? where id = ?", (to_json(total), interview_id))])
 
     async def save_evaluation(
         self,
@@ -440,13 +506,13 @@ class SqlStore:
         report: dict[str, Any],
         evaluated_at: datetime | None = None,
     ) -> None:
-        if not await self.driver.fetch("select 1 from interviews where id = ?", (interview_id,)):
+        if not await self._fetch("select 1 from interviews where id = ?", (interview_id,)):
             raise InterviewNotFound(interview_id)
         now = evaluated_at or utcnow()
         statements: list[Statement] = [
             (
                 "update interviews set final_score = ?, report = ?, evaluated_at = ? where id = ?",
-                (final_score, json.dumps(report), now, interview_id),
+                (final_score, to_json(report), now, interview_id),
             ),
             ("delete from questions where interview_id = ?", (interview_id,)),
         ]
@@ -455,15 +521,15 @@ class SqlStore:
             for e in evaluations
         ]
         try:
-            await self.driver.transaction(statements)
+            await self._transaction(statements)
         except UniqueViolation as exc:
             raise ValueError("two evaluations for the same question number") from exc
 
     async def save_question_evaluation(self, interview_id: str, evaluation: QuestionEvaluation) -> None:
-        if not await self.driver.fetch("select 1 from interviews where id = ?", (interview_id,)):
+        if not await self._fetch("select 1 from interviews where id = ?", (interview_id,)):
             raise InterviewNotFound(interview_id)
         updates = ", ".join(f"{c} = excluded.{c}" for c in _QUESTION_COLUMNS.split(", ")[2:])
-        await self.driver.transaction(
+        await self._transaction(
             [
                 (
                     f"insert into questions ({_QUESTION_COLUMNS}) {_QUESTION_VALUES} "
@@ -474,7 +540,7 @@ class SqlStore:
         )
 
     async def get_evaluations(self, interview_id: str) -> list[QuestionEvaluation]:
-        rows = await self.driver.fetch(
+        rows = await self._fetch(
             f"select {_QUESTION_COLUMNS} from questions where interview_id = ? order by question_number",
             (interview_id,),
         )

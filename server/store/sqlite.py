@@ -3,6 +3,9 @@
 sqlite3 blocks, so every call runs on that thread and the event loop only awaits it. One thread also
 serialises this process's writes; ``busy_timeout`` covers a second process on the same file (a restarted
 server while the old one is still exiting).
+
+A database that stays locked past that wait, a full disk, a file that became read-only or vanished: each raises
+:class:`~server.store.base.StoreUnavailable`, as PostgreSQL's outages do, so callers treat both alike.
 """
 
 from __future__ import annotations
@@ -15,12 +18,29 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from server.store.base import StoreUnavailable
 from server.store.migrations import SQLITE_DIR, Migration, load_migrations, pending
 from server.store.sql import Row, Statement, UniqueViolation
 
 T = TypeVar("T")
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
+#: How long a statement waits for a lock another process holds before the database counts as unavailable.
+BUSY_TIMEOUT_MS = 10_000
+#: SQLite's messages for a database that cannot be used now, as opposed to a statement that is wrong.
+_UNAVAILABLE_MESSAGES = (
+    "database is locked",
+    "database table is locked",
+    "disk i/o error",
+    "database or disk is full",
+    "unable to open database file",
+    "attempt to write a readonly database",
+)
+
+
+def _is_unavailable(exc: sqlite3.OperationalError) -> bool:
+    message = str(exc).lower()
+    return any(known in message for known in _UNAVAILABLE_MESSAGES)
 
 
 def _adapt(value: Any) -> Any:
@@ -49,9 +69,10 @@ def _only_comments(text: str) -> bool:
 
 
 class SqliteDriver:
-    def __init__(self, path: Path, migrations_dir: Path = SQLITE_DIR) -> None:
+    def __init__(self, path: Path, migrations_dir: Path = SQLITE_DIR, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = path
         self.migrations_dir = migrations_dir
+        self.busy_timeout_ms = busy_timeout_ms
         self._executor: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
 
@@ -81,7 +102,7 @@ class SqliteDriver:
         # isolation_level=None: no implicit transactions; every write below opens its own explicitly.
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
-        conn.execute("pragma busy_timeout = 10000")
+        conn.execute(f"pragma busy_timeout = {int(self.busy_timeout_ms)}")
         conn.execute("pragma journal_mode = wal")
         conn.execute("pragma synchronous = full")
         conn.execute("pragma foreign_keys = on")
@@ -117,14 +138,30 @@ class SqliteDriver:
         self._executor.shutdown(wait=True)
         self._executor = None
 
+    async def _call_store(self, fn: Callable[..., T], *args: Any) -> T:
+        try:
+            return await self._call(fn, *args)
+        except sqlite3.OperationalError as exc:
+            if _is_unavailable(exc):
+                raise StoreUnavailable(f"SQLite cannot be used now ({exc})") from exc
+            raise
+
+    async def ping(self) -> None:
+        await self._call_store(self._ping)
+
+    def _ping(self) -> None:
+        # Taking the write lock (and giving it back) proves writes can happen, without writing anything.
+        self.conn.execute("begin immediate")
+        self.conn.execute("rollback")
+
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return await self._call(self._fetch, sql, params)
+        return await self._call_store(self._fetch, sql, params)
 
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:
         return [dict(row) for row in self.conn.execute(sql, [_adapt(p) for p in params]).fetchall()]
 
     async def transaction(self, statements: Sequence[Statement]) -> list[int]:
-        return await self._call(self._transaction, statements)
+        return await self._call_store(self._transaction, statements)
 
     def _transaction(self, statements: Sequence[Statement]) -> list[int]:
         conn = self.conn

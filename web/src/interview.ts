@@ -16,7 +16,7 @@ const CLOSE_EXPLANATIONS: Record<number, string> = {
   1009: "The connection was closed because a message was too large.",
   1011: "The server ran into a problem.",
   1008: "The connection was closed: this page sent audio faster than real time.",
-  1013: "The server is at its limit of live interviews right now. Try again in a minute.",
+  1013: "The server cannot take the interview right now (it is busy, or cannot reach its database). Your saved answers are kept: reconnect in a minute.",
   4001: "This interview link is not valid (the token was refused).",
   4003: "This interview cannot be joined.",
   4004: "This interview does not exist.",
@@ -87,6 +87,8 @@ let ending = false;
 let ended = false;
 /** A typed answer sent but not yet confirmed by its final transcript: it stays in the box until then. */
 let pendingAnswer: string | null = null;
+/** The server said it could not save the answer yet and is retrying it: the notice goes once it is saved. */
+let savingRetried = false;
 
 function setSessionState(state: PageState): void {
   sessionState = state;
@@ -141,6 +143,10 @@ function handleMessage(message: ServerMessage): void {
     case "partial_transcript":
       return transcript.caption(message.text);
     case "final_transcript":
+      if (savingRetried) {
+        savingRetried = false;
+        showMessage(ui.error, "");
+      }
       if (message.answered_by === "text") answerConfirmed();
       return transcript.candidateAnswer(message.turn, message.text, message.answered_by === "text");
     case "utterance_start":
@@ -186,6 +192,10 @@ function handleReady(message: Ready): void {
 function handleError(message: ErrorMessage): void {
   hooks.errors.push(`${message.code}: ${message.message}`);
   showMessage(ui.error, message.message);
+  if (message.code === "store_unavailable" && !message.fatal) {
+    savingRetried = true;
+    return; // the server keeps the answer and retries it: it must not be sent again
+  }
   // Whatever was refused, a typed answer still waiting stays in the box to be sent again.
   pendingAnswer = null;
   updateControls();

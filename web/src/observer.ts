@@ -17,7 +17,7 @@ const FINAL_CLOSE_CODES = new Set([4001, 4003, 4004, 4011, 4012]);
 const CLOSE_EXPLANATIONS: Record<number, string> = {
   1009: "The connection was closed because a message was too large.",
   1011: "The server ran into a problem.",
-  1013: "This interview has as many observers as the server allows. Try again when one leaves.",
+  1013: "The server cannot take this live room right now (too many observers, or its database is unreachable). Try again in a minute.",
   4001: "This live room link is not valid (the token was refused), or you are not signed in.",
   4003: "This link cannot open the live room (it is the candidate's link).",
   4004: "This interview does not exist.",

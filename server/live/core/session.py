@@ -36,9 +36,17 @@ from server.text.sentences import SentenceSplitter
 SEND_AHEAD_MS = 800
 #: While speaking, the shell wakes the core this often to pace frames out.
 SPEAKING_TICK_S = 0.04
-#: Store outages: a turn is saved again after these delays, then the session gives up (close 1013).
-SAVE_RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+#: Store outages: a turn is saved again after these delays (then every 5 s) until ``store_retry_s`` have passed
+#: since its first failure; then the session gives up (close 1013).
+SAVE_RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0)
+SAVE_RETRY_EVERY_S = 5.0
 COMPLETED = "The interview is complete. Thank you!"
+GAVE_UP = (
+    "We could not save your answer: the database is unreachable. Everything you were shown as saved is kept; "
+    "reconnect in a minute and you will be asked this question again."
+)
+#: How a session (or a socket refused at the door) closes while the database stays unreachable.
+STORE_UNAVAILABLE_CLOSE = (m.CloseCode.TRY_AGAIN_LATER, "the database is unreachable; reconnect in a minute")
 PROMPT = "Take your time. I can repeat the question if that helps."
 PROMPT_HOLDING = "Take your time."
 
@@ -51,6 +59,7 @@ class CoreConfig:
     partial_interval_ms: float = 1000
     idle_timeout_s: float = 300
     max_interview_s: float = 3600
+    store_retry_s: float = 30
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,7 @@ class PendingTurn:
     save_job: int | None = None
     saves: int = 0
     retry_at: float | None = None
+    failing_since: float | None = None
 
 
 class LiveCore:
@@ -468,16 +478,19 @@ class LiveCore:
             self._close(m.CloseCode.SUPERSEDED, "the interview continued on another connection")
         elif job == self._start_job:
             self.error(m.ErrorCode.STORE_UNAVAILABLE, "We cannot start the interview right now; try again soon.", True)
-            self._close(m.CloseCode.TRY_AGAIN_LATER, "the database is unavailable")
+            self._close(*STORE_UNAVAILABLE_CLOSE)
         elif self._turns and self._turns[0].save_job == job:
             pending = self._turns[0]
-            if pending.saves > len(SAVE_RETRY_DELAYS_S):
-                self.error(m.ErrorCode.STORE_UNAVAILABLE, "We could not save your answer. Please rejoin later.", True)
-                self._close(m.CloseCode.TRY_AGAIN_LATER, "the database is unavailable")
-                return
-            if pending.saves == 1:
+            if pending.failing_since is None:
+                pending.failing_since = self.now
                 self.error(m.ErrorCode.STORE_UNAVAILABLE, "We could not save your answer yet; trying again…")
-            pending.retry_at = self.now + SAVE_RETRY_DELAYS_S[pending.saves - 1]
+            delay = SAVE_RETRY_DELAYS_S[pending.saves - 1] if pending.saves <= len(SAVE_RETRY_DELAYS_S) else 0
+            retry_at = self.now + (delay or SAVE_RETRY_EVERY_S)
+            if retry_at > pending.failing_since + self.config.store_retry_s:
+                self.error(m.ErrorCode.STORE_UNAVAILABLE, GAVE_UP, fatal=True)
+                self._close(*STORE_UNAVAILABLE_CLOSE)
+                return
+            pending.retry_at = retry_at
 
     # ------------------------------------------------------------------ speaking
 

@@ -31,6 +31,7 @@ from server.live.core.replay import encode_header, encode_input
 from server.live.core.session import CoreConfig, LiveCore, Resume
 from server.live.core.turns import TurnConfig
 from server.live.shell.outbox import Outbox
+from server.live.shell.saving import retrying
 from server.live.shell.workers import InterviewerDesk, Voice
 from server.llm.usage import UsageMeter
 from server.metrics import METRICS
@@ -39,7 +40,14 @@ from server.observers.scores import score_event
 from server.observers.wire import CommandRefused, events_channel
 from server.services.results import evaluation_row, interview_results
 from server.services.runtime import Services
-from server.store.base import InterviewClosed, InterviewRecord, StoredTurn, StoreError, StoreUnavailable
+from server.store.base import (
+    InterviewClosed,
+    InterviewRecord,
+    StoredTurn,
+    StoreError,
+    StoreUnavailable,
+    TurnConflict,
+)
 
 log = logging.getLogger("viva.session")
 
@@ -69,6 +77,7 @@ def core_config(services: Services) -> CoreConfig:
         partial_interval_ms=s.partial_interval_ms,
         idle_timeout_s=s.idle_timeout_s,
         max_interview_s=s.max_interview_s,
+        store_retry_s=s.store_retry_s,
     )
 
 
@@ -79,13 +88,14 @@ class LiveSession:
         self.services = services
         self.record = record
         self.outbox = outbox
-        self.journal = EventJournal(services.store, services.bus, record.id)
+        self.journal = EventJournal(services.store, services.bus, record.id, services.settings.store_retry_s)
         self.meter = UsageMeter()  # what this session used; added to the interview's total when it closes
         self.evaluations = BackgroundEvaluations(create_evaluator(services.settings), record.setup, self._scored)
         self.close: tuple[int, str] | None = None
         self.closed = asyncio.Event()  # set once everything is freed
         self.finished = False  # the interview ended (not merely this connection)
         self._stopped = False
+        self._uncertain: set[int] = set()  # turns whose save failed midway: a conflict may mean they were saved
         self._inputs: asyncio.Queue[tuple[float, io.Input]] = asyncio.Queue(INPUT_QUEUE)
         self._vad = services.vad.open_stream()
         self._tasks: dict[int, asyncio.Task[None]] = {}
@@ -235,7 +245,12 @@ class LiveSession:
                 await store.append_turn(self.record.id, self._stored(turn), snapshot)
         except StoreUnavailable as exc:
             log.warning("the store is unavailable: %s", exc)
+            if turn is not None:
+                self._uncertain.add(turn.index)  # the commit may have happened before the connection broke
             await self.put(io.SaveFailed(job, "unavailable"))
+        except TurnConflict:
+            saved = turn is not None and turn.index in self._uncertain and await self._is_saved(turn)
+            await self.put(io.Saved(job) if saved else io.SaveFailed(job, "superseded"))
         except InterviewClosed:
             await self.put(io.SaveFailed(job, "closed"))
         except StoreError as exc:
@@ -243,6 +258,14 @@ class LiveSession:
             await self.put(io.SaveFailed(job, "superseded"))
         else:
             await self.put(io.Saved(job))
+
+    async def _is_saved(self, turn: io.TurnData) -> bool:
+        """After a retry found the turn taken: whether what is stored there is this very answer."""
+        record = await self.services.store.get_interview(self.record.id)
+        if record is None or turn.index >= len(record.turns):
+            return False
+        saved = record.turns[turn.index]
+        return saved.answer == turn.answer and saved.answered_at == self._wall(turn.answered_at)
 
     def _stored(self, turn: io.TurnData) -> StoredTurn:
         return StoredTurn(
@@ -269,7 +292,7 @@ class LiveSession:
 
     async def _scored(self, evaluation: AnswerEvaluation) -> None:
         row = evaluation_row(evaluation, evaluation.answer, datetime.now(UTC))
-        await self.services.store.save_question_evaluation(self.record.id, row)
+        await retrying(self.services, lambda: self.services.store.save_question_evaluation(self.record.id, row))
         self.journal.record(score_event(evaluation))
 
     async def _finish(self, status: str, reason: m.EndReason) -> None:
