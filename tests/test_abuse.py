@@ -299,7 +299,7 @@ async def test_speech_is_not_delayed_by_slow_pdfs(services: Services) -> None:
     transport = httpx.ASGITransport(app=app)
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://viva") as client,
+        httpx.AsyncClient(transport=transport, base_url="http://localhost") as client,
     ):
         data = slow_pdf()
         recruiter = {"authorization": f"Bearer {ADMIN_TOKEN}"}

@@ -36,6 +36,7 @@ CSRF = {"X-Viva-CSRF": "1"}
 #: Routes anyone may call: liveness, the public configuration, this document, and signing in and out.
 PUBLIC_ROUTES = {
     ("GET", "/health"),
+    ("GET", "/health/live"),
     ("GET", "/api/v1/config"),
     ("GET", "/openapi.json"),
     ("POST", "/api/v1/auth/signin"),
@@ -331,7 +332,7 @@ async def test_cookie_requests_that_change_something_need_the_csrf_header_and_no
         ):
             assert error_of(await client.post(path, json=payload)) == (403, "csrf_failed"), path
         # From Viva's own page it works; reading needs no header.
-        same = {**CSRF, "Origin": "http://viva", "Sec-Fetch-Site": "same-origin"}
+        same = {**CSRF, "Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
         assert (await client.post(start_url, json=body, headers=same)).status_code == 201
         assert (await client.get("/api/v1/interviews")).json()["total"] == 2
         # The revoke refused above did nothing.
