@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from server.conversation.planning import GroundingSource, PlannedQuestion, QuestionStyle
-from server.text.extraction import topic_terms
-from server.text.phrases import gerund_of, verb_of
+from server.text.extraction import ACTION_VERBS, topic_terms
+from server.text.phrases import gerund_phrase
 from server.text.signals import AnswerSignals, denies_skill, read_signals
-from server.text.words import count_words, strip_disfluencies
+from server.text.words import count_words, strip_disfluencies, words
 
 
 class Gap(StrEnum):
@@ -63,6 +63,7 @@ _NO_ANSWER_REST = 8
 _NO_ANSWER = re.compile(
     r"\b(?:i (?:really |honestly )?(?:don'?t|do not) (?:really )?know|no idea|not sure|i'?m not sure|i am not sure|"
     r"no clue|i have no (?:idea|clue)|i (?:can'?t|cannot|couldn'?t) (?:really )?(?:remember|recall|think of|say)|"
+    r"i (?:don'?t|do not) (?:really )?(?:remember|recall)|"
     r"(?:nothing|none) (?:comes|springs) to mind|i don'?t have (?:an|any|a good) (?:example|answer)|"
     r"i (?:haven'?t|have not|have never|'ve never) (?:done|had|faced|been in) (?:that|this|anything like (?:that|this)|"
     r"a situation like (?:that|this))|pass\b|(?:can|could) we skip|let'?s skip|i'?d rather not answer)",
@@ -89,7 +90,7 @@ _VAGUE_RESULT = re.compile(r"\b(?:better|well|good|great|improved|happier|smooth
 #: A method named and left there: "I just add printf statements", "I usually restart the service".
 _METHOD = re.compile(
     r"\b(?:i|we)(?:'d| would)?\s+(?:just|usually|normally|typically|simply|mostly|basically|always|generally|"
-    r"probably)\s+(?P<method>[a-z]+(?:\s+[\w'-]+){0,5})",
+    r"probably)\s+(?P<method>[a-z]+(?:\s+[\w'-]+){0,7})",
     re.IGNORECASE,
 )
 #: Words of a question that say nothing about its topic (the template's own words).
@@ -114,13 +115,14 @@ def classify(answer: str, question: PlannedQuestion) -> AnswerKind:
         return AnswerKind.NO_ANSWER
     if not text:
         return AnswerKind.ANSWER
-    signals = read_signals(text)
+    # Self-praise and deflection ("I always give a hundred percent") are not specifics of an answer, nor is
+    # "whatever I do": a specific is a situation, a number, a named skill or an action verb.
+    signals = read_signals(_DEFLECTION.sub(" ", text))
     specific = (
         signals.situation.present
-        or signals.own_action.present
         or signals.measurable.present
-        or signals.action.present
         or bool(signals.named_skills)
+        or any(word in ACTION_VERBS for word in words(text))
     )
     if specific:
         return AnswerKind.ANSWER
@@ -205,15 +207,7 @@ def named_method(answer: str) -> str | None:
     if count_words(text) > 40:
         return None
     match = _METHOD.search(text)
-    if match is None:
-        return None
-    words = re.split(r"[\s,;.!?]+", match.group("method").strip())
-    words = [w for w in words if w]
-    found = verb_of(words[0]) if words else None
-    if found is None:
-        return None
-    rest = " ".join(words[1:])
-    return f"{gerund_of(found[0])} {rest}".strip()
+    return gerund_phrase(match.group("method")) if match else None
 
 
 def _behavioral_gaps(signals: AnswerSignals, answer: str) -> list[Probe]:

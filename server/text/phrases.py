@@ -48,7 +48,8 @@ _REGULAR_VERBS = word_list(
     source specify spot staff standardize standardise start steer store streamline strengthen structure study
     submit summarize summarise supervise supply support survey sustain swap tackle target test track train
     transform transition translate triage troubleshoot tune update upgrade upsell use validate verify visualize
-    volunteer walk watch work write"""
+    volunteer walk watch work write restart reboot print google search rerun retry ask try grep reset look
+    reinstall clear wait step"""
 )
 #: Base forms that as often open a noun phrase ("Price elasticity models", "Test automation"): at the start
 #: of a resume line they count as verbs only before an object's determiner, a number or a preposition.
@@ -288,6 +289,12 @@ _SUFFIX = re.compile(
     r"desirable|strongly preferred)\s*\.?$|\s+experience(?=\s*$|\s+required)",
     re.IGNORECASE,
 )
+#: "… and work closely with the cloud team on releases": who the work is done with, not what it is.
+_TEAM_CLAUSE = re.compile(
+    r",?\s+(?:and\s+)?(?:work|partner|collaborate|liaise)\s+(?:closely\s+)?(?:with|alongside)\s+(?:the|our|a)\s+"
+    r"(?:[\w-]+\s+){0,3}?teams?\b(?:\s+(?:on|for|to)\s+[^,;.]+)?",
+    re.IGNORECASE,
+)
 _TENURE = re.compile(r"^(?:at least\s+|minimum (?:of\s+)?)?\d+\s*\+?\s*(?:or more\s+)?(?:years?|yrs?)\b", re.I)
 _CUT_POINTS = (
     ", ",
@@ -323,7 +330,7 @@ def proper_words(text: str) -> frozenset[str]:
 
 def requirement_focus(text: str, proper: frozenset[str] = frozenset()) -> Focus | None:
     """What a job requirement asks for ("Must have 4+ years of experience building X" → building X)."""
-    stripped = _main_clause(text)
+    stripped = _TEAM_CLAUSE.sub("", _main_clause(text)).strip() or _main_clause(text)
     context = ""
     for _ in range(8):
         previous = stripped
@@ -423,6 +430,16 @@ def _focus(phrase: str, verb: bool, proper: frozenset[str]) -> Focus | None:
     return Focus(FocusKind.SUBJECT, said_phrase, said_phrase, said_phrase, said_phrase, _label(said_phrase))
 
 
+def gerund_phrase(phrase: str) -> str | None:
+    """A verb phrase with its verbs as gerunds ("restart the service and watch the logs" → "restarting the
+    service and watching the logs"), or None when it does not open with a known verb."""
+    words = phrase.strip().split()
+    found = verb_of(words[0]) if words else None
+    if found is None:
+        return None
+    return _reform(" ".join(words), found[1], Form.GERUND)
+
+
 def _reform(phrase: str, written: Form, target: Form) -> str:
     """The phrase with its opening verb, and the verbs coordinated with it, in the ``target`` form.
 
@@ -434,24 +451,31 @@ def _reform(phrase: str, written: Form, target: Form) -> str:
     out: list[str] = []
     expect_verb = True  # at the start and right after a coordinating "and", "or" or a comma
     previous_was_verb = False
-    for index, token in enumerate(phrase.split(" ")):
+    tokens = phrase.split(" ")
+    for index, token in enumerate(tokens):
         core = token.rstrip(",")
         found = verb_of(core) if expect_verb and core[:1].islower() else None
         same_form = found is not None and (found[1] is written or (found[1], written) in _SAME_FORM)
-        coordinated = index == 0 or previous_was_verb or (found is not None and found[0] not in _NOUNISH)
+        following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
+        coordinated = (
+            index == 0
+            or previous_was_verb
+            or (found is not None and (found[0] not in _NOUNISH or following in _DETERMINERS))
+        )
         if found is not None and same_form and coordinated:
             out.append(_in_form(found[0], target) + token[len(core) :])
             expect_verb, previous_was_verb = token.endswith(","), True
             continue
         out.append(token)
         if core.lower() in _RELATIVE:
-            out.extend(phrase.split(" ")[index + 1 :])
+            out.extend(tokens[index + 1 :])
             break
         expect_verb = token.endswith(",") or core in ("and", "or")
         previous_was_verb = previous_was_verb and core in ("and", "or")
     return " ".join(out)
 
 
+_DETERMINERS = frozenset(word_list("a an the our their my his her its every each all some any this that these those"))
 _STATIVE = frozenset(word_list("understand know have be possess"))
 _RELATIVE = frozenset(word_list("that which who whose where when while so to because if"))
 
