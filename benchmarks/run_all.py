@@ -1,4 +1,4 @@
-"""Run every latency and capacity benchmark, one after the other, and end with one ``name=value`` per figure.
+"""Run every benchmark, one after the other, and end with one ``name=value`` per figure.
 
 Run: ``make bench`` or ``python benchmarks/run_all.py`` from the repository root (about 12 minutes on
 2 cores). Each benchmark prints its own table first; see ``benchmarks/README.md``.
@@ -14,11 +14,20 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the project's packages importable
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import capacity, premature_cutoffs, turn_latency  # noqa: E402
+from benchmarks import capacity, premature_cutoffs, question_quality, turn_latency  # noqa: E402
+
+#: The question-quality figures worth a line of their own (the benchmark itself prints every check).
+QUESTION_FIGURES = (
+    "question_quality_tune",
+    "question_quality_heldout",
+    "headline_coverage_tune",
+    "headline_coverage_heldout",
+)
 
 
 def main() -> None:
     started = time.monotonic()
+    questions = question_quality.figures(question_quality.run())
     latency = turn_latency.run()
     print(flush=True)
     load = capacity.run()
@@ -32,6 +41,7 @@ def main() -> None:
         "max_sessions_no_drop": load["max_sessions_no_drop"],
         "idle_session_kib": load["idle_session_kib"],
         "premature_cutoffs": cutoffs["premature_cutoffs"],
+        **{name: questions[name] for name in QUESTION_FIGURES},
     }
     for name, value in figures.items():
         print(f"{name}={value}")

@@ -378,7 +378,48 @@ def claim_focus(text: str, proper: frozenset[str] = frozenset()) -> Focus | None
     head, _, detail = chosen.partition(": ")
     if _claim_verb(head) is None and detail and _claim_verb(detail) is not None:
         head = detail
-    return _focus(head.strip(" .,;:"), verb=_claim_verb(head) is not None, proper=proper)
+    verb = _claim_verb(head) is not None
+    return _focus(_with_article(head.strip(" .,;:")) if verb else head.strip(" .,;:"), verb=verb, proper=proper)
+
+
+def _with_article(phrase: str) -> str:
+    """A resume line's object with the article resumes leave out: "Designed geo test for …" → "Designed the
+    geo test for …". Plurals, numbers, acronyms, names and objects that already have a determiner are left
+    alone ("Built promotion features", "Led 40 associates", "Migrated CI", "Managed a book")."""
+    tokens = phrase.split(" ")
+    index = 1  # past the verb, and the verbs coordinated with it ("Designed and built …")
+    while index + 1 < len(tokens) and tokens[index] in ("and", "or") and verb_of(tokens[index + 1]) is not None:
+        index += 2
+    if index >= len(tokens):
+        return phrase
+    first = tokens[index]
+    if (
+        first.lower() in _OBJECT_START
+        or first.lower() in _DETERMINERS
+        or first[:1].isdigit()
+        or first.lower() in ("it", "them", "me", "us", "him", "her", "myself", "ourselves")
+    ):
+        return phrase
+    head = _object_head(tokens[index:])
+    if not head or head[:1].isdigit() or re.fullmatch(r"[A-Z0-9]{2,}", head) or _plural(head):
+        return phrase
+    return " ".join([*tokens[:index], "the", *tokens[index:]])
+
+
+def _object_head(tokens: list[str]) -> str:
+    """The last word of an object's first noun phrase (up to a preposition, a comma or a conjunction)."""
+    head = ""
+    for token in tokens:
+        if token.lower() in _OBJECT_START or token.lower() in ("of", "and", "or", "via", "using", "per"):
+            break
+        head = token.rstrip(",")
+        if token.endswith(","):
+            break
+    return head
+
+
+def _plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3
 
 
 def _claim_verb(text: str) -> tuple[str, Form] | None:
@@ -524,7 +565,10 @@ def _cut(phrase: str) -> str:
         at = phrase.rfind(point, 0, limit + 1)
         if at > 0 and len(phrase[:at].split()) >= 4:
             return phrase[:at].strip(" ,")
-    return " ".join(words[:MAX_FOCUS_WORDS])
+    # No boundary early enough: cut at the first one after the limit, never inside a clause (numbers said as
+    # words make a phrase long without making it hard to follow).
+    later = [at for point in _CUT_POINTS if (at := phrase.find(point, limit)) > 0]
+    return phrase[: min(later)].strip(" ,") if later else phrase
 
 
 def _lower_first(phrase: str) -> str:
