@@ -208,7 +208,7 @@ class _Planner:
         focus = requirement_focus(requirement.quote, proper)
         if focus is None or (focus.words < 2 and not requirement.skills):
             return None
-        strength = requirement.weight * (0.6 if _tools_only(focus) else 1.0)
+        strength = requirement.weight * (0.6 if _tools_only(focus, requirement.skills) else 1.0)
         return _Candidate(
             GroundingSource.JOB_DESCRIPTION,
             requirement.quote,
@@ -398,10 +398,9 @@ def _term_importance(requirements: list[Requirement]) -> dict[str, float]:
     return {term: value / top for term, value in totals.items()} if top else {}
 
 
-def _tools_only(focus: Focus) -> bool:
+def _tools_only(focus: Focus, skills: tuple[str, ...]) -> bool:
     """A phrase that only names tools ("Python and SQL", "a WMS and Excel"): asking about it says little."""
-    named = find_skills(focus.base)
-    return focus.kind is FocusKind.SUBJECT and (bool(named) or focus.words <= 4) and focus.words <= 6
+    return focus.kind is FocusKind.SUBJECT and (bool(skills) or focus.words <= 4) and focus.words <= 6
 
 
 def _technical(skill: str) -> bool:

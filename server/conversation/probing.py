@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from server.conversation.planning import GroundingSource, PlannedQuestion, QuestionStyle
 from server.text.extraction import ACTION_VERBS, topic_terms
 from server.text.phrases import gerund_phrase
-from server.text.signals import AnswerSignals, denies_skill, read_signals
+from server.text.signals import AnswerSignals, denies_skill
+from server.text.signals import read_signals as _read_signals
 from server.text.words import count_words, strip_disfluencies, words
 
 
@@ -107,6 +109,12 @@ _QUESTION_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=512)
+def read_signals(answer: str) -> AnswerSignals:
+    """The answer's signals, read once per text: one decision looks at the same answer several times."""
+    return _read_signals(answer)
+
+
 def classify(answer: str, question: PlannedQuestion) -> AnswerKind:
     """Whether a turn answers the question, says it cannot, or talks around it."""
     text = strip_disfluencies(answer)
@@ -117,7 +125,8 @@ def classify(answer: str, question: PlannedQuestion) -> AnswerKind:
         return AnswerKind.ANSWER
     # Self-praise and deflection ("I always give a hundred percent") are not specifics of an answer, nor is
     # "whatever I do": a specific is a situation, a number, a named skill or an action verb.
-    signals = read_signals(_DEFLECTION.sub(" ", text))
+    deflection = _DEFLECTION.search(text)
+    signals = read_signals(_DEFLECTION.sub(" ", text) if deflection else answer)
     specific = (
         signals.situation.present
         or signals.measurable.present
@@ -126,7 +135,7 @@ def classify(answer: str, question: PlannedQuestion) -> AnswerKind:
     )
     if specific:
         return AnswerKind.ANSWER
-    if _DEFLECTION.search(text):
+    if deflection:
         return AnswerKind.EVASIVE
     generic = signals.hedge_count >= 1 and not signals.reasoning.present
     if signals.word_count >= 12 and generic and not _on_topic(text, question):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from server.text.cleaning import CleanLine, clean_lines
 from server.text.phrases import is_tenure
@@ -453,11 +454,17 @@ def _claim(unit: str, recency: int, summary: bool, bullet: bool) -> Claim | None
 
 def resume_skills(resume_text: str) -> list[str]:
     """Every skill the resume names anywhere (skills lists included), in order of first mention."""
+    return list(_resume_skills(resume_text))
+
+
+@lru_cache(maxsize=64)
+def _resume_skills(resume_text: str) -> tuple[str, ...]:
+    """Read once per resume: an interview restored at every turn asks again with the same text."""
     named: dict[str, None] = {}
     for line in clean_lines(resume_text):
         if not looks_like_instruction(line.text):
             named.update(dict.fromkeys(find_skills(line.text)))
-    return list(named)
+    return tuple(named)
 
 
 def _is_contact(line: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from server.text.extraction import ACTION_VERBS, has_metric
 from server.text.sentences import split_sentences
@@ -139,7 +140,7 @@ def has_own_action(sentence: str) -> bool:
 def denies_skill(answer: str, skill: str) -> bool:
     """Whether the candidate says, in so many words, that they have not worked with ``skill`` ("I haven't
     used Kafka", "I've never worked with Kafka", "Kafka isn't something I've used")."""
-    for sentence in split_sentences(strip_disfluencies(answer)):
+    for sentence in _denying_sentences(answer):
         for match in _DENIAL.finditer(sentence):
             reach = _DENIAL_REACH.match(sentence[match.end() :])
             span = " ".join((reach.group() if reach else "").split()[:8])
@@ -149,6 +150,17 @@ def denies_skill(answer: str, skill: str) -> bool:
             if _DENIED_AFTER.match(sentence[found:]):
                 return True
     return False
+
+
+@lru_cache(maxsize=256)
+def _denying_sentences(answer: str) -> tuple[str, ...]:
+    """The sentences of an answer that deny anything at all (usually none), found once per answer however many
+    skills are checked against it."""
+    return tuple(
+        sentence
+        for sentence in split_sentences(strip_disfluencies(answer))
+        if _DENIAL.search(sentence) or "something i" in sentence.lower()
+    )
 
 
 def _skill_positions(sentence: str, skill: str) -> list[int]:
