@@ -56,7 +56,7 @@ CHECKS = (
 )
 NUM_QUESTIONS = 5
 
-_ITEM = r"[\w'’+.#-]+(?: [\w'’+.#-]+){0,3}"
+_ITEM = r"[\w'’+#-]+(?:\.\w+)*(?: [\w'’+#-]+(?:\.\w+)*){0,3}"
 _NOT_ITEM_START = re.compile(r"^(?:what|how|why|where|when|who|which|then|and|or|but|so|if|that|is|was)\b", re.I)
 _LIST = re.compile(rf"({_ITEM}), ({_ITEM}),? (?:and|or) ({_ITEM})|({_ITEM}), ({_ITEM}), ({_ITEM})")
 _BRACKET = re.compile(r"[()\[\]{}]")
@@ -104,10 +104,11 @@ def _broken_fragments(*documents: str) -> list[re.Pattern[str]]:
 
 
 def _lists(text: str) -> bool:
-    for match in _LIST.finditer(text):
-        items = [g for g in match.groups() if g]
-        if not any(_NOT_ITEM_START.match(item) for item in items[1:]):
-            return True
+    for sentence in re.split(r"(?<=[.!?])\s+", text):  # a list never runs across a full stop
+        for match in _LIST.finditer(sentence):
+            items = [g for g in match.groups() if g]
+            if not any(_NOT_ITEM_START.match(item) for item in items[1:]):
+                return True
     return False
 
 

@@ -83,6 +83,8 @@ async def test_an_observer_on_one_node_watches_and_steers_a_candidate_on_another
         await on_b.wait_for(is_type(m.SteeringApplied, status="queued", by="Bea"), 15)  # went to A and back
         await on_b.wait_for(is_type(m.NoteAdded, request_id="n"), 15)
 
+        # The greeting asks nothing; question 1 follows it. The observer's question waits for the answer to it.
+        await candidate.wait_for(is_type(m.UtteranceEnd, utterance_id=1), 90)
         await answer_when_allowed(candidate, "I moved billing to Kubernetes with canary releases.", turn=0)
         asked: m.UtteranceEnd = await candidate.wait_for(is_type(m.UtteranceEnd, text=SAID), 60)
         assert asked.duration_ms > 500, "spoken on node A in the interviewer's voice"

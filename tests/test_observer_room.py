@@ -163,6 +163,7 @@ async def test_an_observers_question_is_asked_at_the_next_turn_boundary_and_reco
             "Prometheus alerts on error rates and a latency dashboard.",
         )
     ]
+    assert report["questions_planned"] == 3, "two planned questions and the observer's"
     scored = {q["question_number"]: q for q in body["questions"]}
     assert scored[3]["question_text"] == OBSERVER_QUESTION and scored[3]["score"] > 0, "scored like any other answer"
     assert scored[3]["grounding"] == {"source": "observer", "quote": OBSERVER_QUESTION}
