@@ -70,7 +70,7 @@ BEHAVIORAL_REQUIREMENT_SUBJECT = _templates(
         "It can be a small example: where have you come across {base} in your work so far?",
     ),
     (
-        "Describe a piece of work where {base} was central. What was your part, and how did it turn out?",
+        "Can you describe a piece of work where {base} was central, and what your part in it was?",
         "Put simply: which work of yours depended on {base}, and what did you do in it?",
         "Let's keep it simple: what have you learned about {base} so far, and where?",
     ),
@@ -95,12 +95,12 @@ BEHAVIORAL_CLAIM_ACTION = _templates(
         "Let's start smaller: what was your first step in that work?",
     ),
     (
-        "You mention that you {written}. How did that come about, and what was your own part in it?",
+        "You mention that you {written}. How did you come to do that, and what was your own part in it?",
         "Put another way: who was involved, and what did you do yourself?",
         "Let's keep it simple: what was your role in that work?",
     ),
     (
-        "Let's talk about how you {written}. What was at stake, and what would you do differently now?",
+        "Let's talk about how you {written}. Why did it matter, and what would you do differently now?",
         "In other words: why did that work matter, and what would you change today?",
         "Let's start smaller: why did that work need doing?",
     ),
@@ -126,12 +126,12 @@ BEHAVIORAL_CLAIM_SUBJECT = _templates(
 TECHNICAL_REQUIREMENT_ACTION = _templates(
     "technical.requirement.action",
     (
-        "Walk me through how you would {base}. Where would you start, and what would you watch out for?",
+        "How would you {base}? Walk me through where you would start and what you would watch out for.",
         "Put simply: how would you {base}?",
         "Let's make it simpler: if you had to {base} tomorrow, what would your very first step be?",
     ),
     (
-        "How do you approach {gerund}? Take me through a real example and the choices you made.",
+        "How do you approach {gerund}? Can you walk me through a real example and the choices you made?",
         "In other words: what is your method for {gerund}, with one example?",
         "Let's make it simpler: what is the first thing you check when {gerund}?",
     ),
@@ -142,7 +142,7 @@ TECHNICAL_REQUIREMENT_ACTION = _templates(
         "Let's make it simpler: what would you want to find out before you {base}?",
     ),
     (
-        "What does doing a good job of {gerund} look like to you, and what usually goes wrong?",
+        "What does doing a good job of {gerund} look like to you, and why does it often go wrong?",
         "In other words: how do you tell good work in {gerund} from poor work?",
         "Let's make it simpler: what is one mistake people make when {gerund}?",
     ),
@@ -156,7 +156,7 @@ TECHNICAL_REQUIREMENT_ACTION = _templates(
 TECHNICAL_REQUIREMENT_SUBJECT = _templates(
     "technical.requirement.subject",
     (
-        "Where have you needed {base} in your work? Take me through a recent, concrete example.",
+        "Where have you needed {base} in your work? Can you give me a recent, concrete example?",
         "Put simply: where does {base} come up in your work, and what do you do about it?",
         "Let's make it simpler: what is one thing about {base} you are confident explaining?",
     ),
@@ -166,7 +166,7 @@ TECHNICAL_REQUIREMENT_SUBJECT = _templates(
         "Let's make it simpler: what is one thing about {base} that people often get wrong?",
     ),
     (
-        "Where do people usually go wrong with {base}, and how do you avoid it?",
+        "Where do people usually go wrong with {base}, and can you explain how you avoid it?",
         "Put another way: what is a common mistake with {base}, and how do you prevent it?",
         "Let's make it simpler: what is one thing you always double-check with {base}?",
     ),
@@ -221,7 +221,7 @@ DESIGN_REQUIREMENT_ACTION = _templates(
         "Let's start smaller: what are the two or three things it absolutely has to do?",
     ),
     (
-        "Let's do a design question around {gerund}. What would you build, and which trade-offs would you make?",
+        "Let's do a design question around {gerund}. How would you design it, and which trade-offs would you make?",
         "Put simply: what would you build for {gerund}, and what would you give up?",
         "Let's start smaller: what is the part you would build first, and why?",
     ),
@@ -242,8 +242,7 @@ DESIGN_REQUIREMENT_SUBJECT = _templates(
         "Let's start smaller: what is the first part you would put in place?",
     ),
     (
-        "Let's do a design question on {base}. What are the main parts you would build, and which trade-offs "
-        "would you make?",
+        "Let's do a design question on {base}. How would you design it, and which trade-offs would you make?",
         "Put simply: what would you build for {base}, and why?",
         "Let's start smaller: what is the most important requirement it has to meet?",
     ),
@@ -258,8 +257,8 @@ DESIGN_CLAIM_ACTION = _templates(
         "Let's start smaller: what was the weakest part of it?",
     ),
     (
-        "Think back to when you {written}. If you designed it again from scratch, what would you keep, and what "
-        "would you change?",
+        "Think back to when you {written}. If you had to design it again from scratch, what would you keep, and "
+        "what would you change?",
         "Put simply: what would you design differently there today?",
         "Let's start smaller: what part of it worked best?",
     ),
@@ -280,7 +279,7 @@ DESIGN_CLAIM_SUBJECT = _templates(
 TITLE_BEHAVIORAL = _templates(
     "title.behavioral",
     (
-        "What drew you to this {title} role, and which experience of yours prepares you best for it?",
+        "Why this {title} role, and which experience of yours prepares you best for it?",
         "Why this {title} job, and what have you done that fits it?",
         "Let's keep it simple: what do you enjoy most about this kind of work?",
     ),
@@ -310,12 +309,12 @@ TITLE_BEHAVIORAL = _templates(
 TITLE_TECHNICAL = _templates(
     "title.technical",
     (
-        "What is the hardest problem you have solved in a role like {title}? Walk me through your approach.",
+        "Can you walk me through the hardest problem you have solved in a role like {title}, and your approach?",
         "Describe a tough problem you solved at work and how you went about it.",
         "Let's keep it simple: what kind of problem do you enjoy solving most?",
     ),
     (
-        "How do you make sure your work as a {title} is right before anyone relies on it?",
+        "Can you walk me through how you make sure your work as a {title} is right before anyone relies on it?",
         "How do you check your work before it is used?",
         "Let's keep it simple: what is one check you always make?",
     ),
@@ -330,7 +329,7 @@ TITLE_TECHNICAL = _templates(
         "Let's keep it simple: what would you tell yourself on your first day in this field?",
     ),
     (
-        "When something in your work goes wrong and the cause isn't obvious, how do you find it?",
+        "Can you describe how you find the cause when something in your work goes wrong and it isn't obvious?",
         "How do you track down the cause of a problem that isn't obvious?",
         "Let's keep it simple: what is your first step when something goes wrong?",
     ),
@@ -379,7 +378,7 @@ FOLLOW_UPS: dict[str, tuple[str, ...]] = {
         "Can you expand on that with a concrete example?",
     ),
     "situation": (
-        "Can you set the scene: where was this, and what was at stake?",
+        "Tell me more about the setting: where was this, and what was at stake?",
         "What was the context: which team or project was it?",
     ),
     "own_action": (
@@ -409,8 +408,8 @@ FOLLOW_UPS: dict[str, tuple[str, ...]] = {
         "Say {method_lower} doesn't find it. What would you try next, and why?",
     ),
     "vague": (
-        "That sounds a bit general. Can you give me one specific instance?",
-        "Can you pin that down to one concrete case you handled?",
+        "That sounds a bit general. Can you give me one specific example?",
+        "Can you pin that down to one concrete example you handled?",
     ),
     "contradiction": (
         "Just to make sure I understand: your resume mentions {skill}, and you said you haven't worked with it. "
