@@ -1,4 +1,4 @@
-"""Run every latency and capacity benchmark, one after the other, and end with one ``name=value`` per figure.
+"""Run every benchmark, one after the other, and end with one ``name=value`` per figure.
 
 Run: ``make bench`` or ``python benchmarks/run_all.py`` from the repository root (about 12 minutes on
 2 cores). Each benchmark prints its own table first; see ``benchmarks/README.md``.
@@ -16,10 +16,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the project's packages importable
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import abuser, capacity, premature_cutoffs, turn_latency  # noqa: E402
+from benchmarks import abuser, capacity, premature_cutoffs, question_quality, turn_latency  # noqa: E402
 
 # The packages whose versions move the speech engines' timings (pinned in requirements.lock).
 ENGINE_PACKAGES = ("faster-whisper", "ctranslate2", "numpy", "onnxruntime", "piper-tts", "av")
+#: The question-quality figures worth a line of their own (the benchmark itself prints every check).
+QUESTION_FIGURES = (
+    "question_quality_tune",
+    "question_quality_heldout",
+    "headline_coverage_tune",
+    "headline_coverage_heldout",
+)
 
 
 def describe_run() -> str:
@@ -32,6 +39,7 @@ def describe_run() -> str:
 def main() -> None:
     started = time.monotonic()
     print(f"Run: {describe_run()}", flush=True)
+    questions = question_quality.figures(question_quality.run())
     latency = turn_latency.run()
     print(flush=True)
     load = capacity.run()
@@ -50,6 +58,7 @@ def main() -> None:
         "abuser_p99_delta_ms": abuse["abuser_p99_delta_ms"],
         "control_rtt_p99_ms_baseline": abuse["control_rtt_p99_ms_baseline"],
         "control_rtt_p99_ms_with_abuser": abuse["control_rtt_p99_ms_with_abuser"],
+        **{name: questions[name] for name in QUESTION_FIGURES},
     }
     for name, value in figures.items():
         print(f"{name}={value}")

@@ -185,7 +185,9 @@ class TurnRecord(BaseModel):
     question: str
     answer: str
     kind: UtteranceKind
-    question_number: int = Field(ge=0, description="Planned question this turn belongs to (0 for the greeting).")
+    question_number: int = Field(
+        ge=0, description="Question this turn belongs to: planned, or an observer's after the plan's (0: the greeting)."
+    )
     answered_by: Literal["voice", "text"] = "voice"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -10,8 +11,9 @@ from protocol.messages import UtteranceKind
 from server.config import Settings
 from server.conversation.base import Answer, Reply
 from server.conversation.factory import create_interviewer_factory
-from server.conversation.machine import InterviewFinishedError, InterviewMachine, Move, Policy, Role
+from server.conversation.machine import InterviewFinishedError, InterviewMachine, Move, Policy, Role, Utterance
 from server.conversation.probing import Gap
+from server.conversation.setup import InterviewType
 from tests.interview_runs import SNAPSHOT_ANSWERS, drive, interview_straight_through, mixed_interview
 from tests.interviewer_fixtures import STRONG_BEHAVIORAL, TEAM_ONLY, THIN, setup
 from tests.other_process import SEEDS, as_json, in_other_processes
@@ -87,10 +89,11 @@ def test_a_team_only_answer_is_asked_for_the_candidates_own_part() -> None:
 
 
 def test_follow_ups_are_bounded_per_question_and_never_repeat_a_gap() -> None:
+    # Thin answers that are answers (an "I don't know" is not pressed twice: see the test of that).
     machine = InterviewMachine.start(setup(), Policy(max_follow_ups_per_question=2))
     machine.begin()
     machine.proceed()
-    moves = [machine.respond(Answer("Not sure.")) for _ in range(3)]
+    moves = [machine.respond(Answer(thin)) for thin in ("We moved it.", "It was slow.", "Then it was fine.")]
     assert [m.move for m in moves] == [Move.FOLLOW_UP, Move.FOLLOW_UP, Move.ASK]
     assert moves[0].gap != moves[1].gap
     assert moves[2].question_number == 2
@@ -270,3 +273,212 @@ def test_the_builtin_interviewer_neither_obeys_nor_reveals_instructions() -> Non
     assert reply.move in (Move.FOLLOW_UP, Move.ASK)
     spoken = reply.text.lower()
     assert "instruction" not in spoken and "prompt" not in spoken and "10/10" not in spoken
+
+
+# --------------------------------------------------------------------------- follow-ups that listen
+
+KAFKA_RESUME = """Experience
+Acme Payments, Senior Engineer (2019-2024)
+- Built a Kafka-based event pipeline processing 2 million events per day.
+- Cut p99 latency of the billing API from 900 ms to 180 ms.
+"""
+KAFKA_PIPELINE = (
+    "At Acme the ledger service lost events when a consumer crashed, which broke reconciliation every week. I "
+    "built the Kafka pipeline with an outbox table, idempotent consumers keyed by event id and a dead-letter "
+    "topic, because retries alone duplicated entries. We didn't lose any Kafka messages after that, and "
+    "reconciliation errors went from about forty a week to zero."
+)
+
+
+def _first_reply(
+    answer: str, interview_type: InterviewType = InterviewType.BEHAVIORAL, **overrides: object
+) -> tuple[InterviewMachine, Utterance]:
+    machine = InterviewMachine.start(
+        setup(interview_type=interview_type, **overrides), Policy(max_follow_ups_per_question=3)
+    )
+    machine.begin()
+    machine.proceed()
+    return machine, machine.respond(Answer(answer))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # Results said in many ways: none of these may be asked "how did it turn out?"
+        "We had a slow release process at my last company. I wrote the deployment scripts myself and set up "
+        "canary checks with the team. Since then we haven't had a failed release.",
+        "There was a customer at risk of churning last year. I rebuilt their onboarding plan and ran weekly "
+        "calls with their controller. In the end the customer renewed for two more years.",
+        "Our checkout API was timing out at peak in 2022. I added a composite index and partitioned the "
+        "orders table. Latency dropped from 900 to 180 milliseconds.",
+        "When I was on nights a patient's pressure kept falling. I called a rapid response and gave report in "
+        "SBAR to the physician. The patient was stabilized and transferred to the ICU.",
+    ],
+)
+def test_an_answer_that_gave_its_result_is_never_asked_for_one(answer: str) -> None:
+    machine, reply = _first_reply(answer)
+    asked = [reply]
+    while asked[-1].move is Move.FOLLOW_UP:
+        asked.append(machine.respond(Answer("Yes, that was my part of it, the team helped with testing.")))
+    for follow_up in asked:
+        assert follow_up.gap not in (Gap.RESULT, Gap.MEASURABLE), follow_up.text
+        assert not re.search(r"turn out|outcome|the result", follow_up.text, re.I), follow_up.text
+
+
+@pytest.mark.parametrize("dont_know", ["I don't know.", "Honestly, I'm not sure.", "I can't think of an example."])
+def test_i_dont_know_gets_an_easier_angle_once_then_a_kind_move_on(dont_know: str) -> None:
+    machine, first = _first_reply(dont_know)
+    assert first.move is Move.FOLLOW_UP and first.gap is Gap.NO_ANSWER
+    assert first.text.startswith("That's all right.") and machine.plan[0].easier in first.text
+    assert "helpful" not in first.text.lower() and "thank" not in first.text.lower()
+    moved = machine.respond(Answer("No, sorry, I really don't know."))
+    assert moved.move is Move.ASK and moved.question_number == 2 and moved.acknowledged == "no_answer"
+    assert "helpful" not in moved.lead_in.lower() and "thank" not in moved.lead_in.lower()
+    assert moved.lead_in.split(".")[0] in ("No problem", "That's all right", "Fair enough")
+
+
+def test_i_dont_know_to_a_follow_up_is_not_pressed() -> None:
+    machine, first = _first_reply(THIN)
+    assert first.gap is Gap.TOO_SHORT
+    moved = machine.respond(Answer("I don't remember, sorry."))
+    assert moved.move is Move.ASK and moved.acknowledged == "no_answer"
+
+
+def test_an_evasive_answer_is_brought_back_to_the_question_once() -> None:
+    machine, reply = _first_reply(
+        "That's a great question. I think I'm a team player, and I always give a hundred percent in whatever I do."
+    )
+    assert reply.gap is Gap.EVASIVE and reply.text.startswith("Let me bring us back to the question.")
+    assert machine.plan[0].rephrased in reply.text
+    again = machine.respond(Answer("Well, I guess I just work hard and stay positive about everything in general."))
+    assert again.gap is not Gap.EVASIVE
+
+
+@pytest.mark.parametrize(
+    ("answer", "denied"),
+    [
+        ("I haven't used Kafka, to be honest. That pipeline was mostly another team's work.", True),
+        ("I've never worked with Kafka directly, I only reviewed the design documents.", True),
+        ("Honestly I have no real experience with Kafka beyond reading about it.", True),
+        (KAFKA_PIPELINE, False),  # "We didn't lose any Kafka messages"
+        ("Kafka wasn't the bottleneck at all. The database was, so I profiled the slow queries and fixed them.", False),
+        ("We never used Kafka for billing; I used it for tracking events, where it fit better.", False),
+    ],
+)
+def test_the_you_said_you_havent_probe_needs_an_explicit_denial(answer: str, denied: bool) -> None:
+    _, reply = _first_reply(answer, resume_text=KAFKA_RESUME)
+    assert (reply.gap is Gap.CONTRADICTION) is denied, reply.text
+    if denied:
+        assert "Kafka" in reply.text and reply.detail == "Kafka"
+        assert "haven't worked with it" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("answer", "method"),
+    [
+        ("I just add printf statements.", "adding printf statements"),
+        ("I usually restart the service and watch the logs.", "restarting the service and watching the logs"),
+    ],
+)
+def test_a_shallow_technical_answer_is_probed_for_depth(answer: str, method: str) -> None:
+    _, reply = _first_reply(answer, InterviewType.TECHNICAL)
+    assert reply.move is Move.FOLLOW_UP and reply.gap is Gap.DEPTH
+    assert reply.detail == method and method.split()[0].capitalize() in reply.text
+    assert re.search(r"deeper|next", reply.text)
+
+
+def test_a_reasoned_technical_answer_is_not_told_it_is_shallow() -> None:
+    reasoned = (
+        "I profile first because guessing wastes time: py-spy on the live process shows where the time goes, "
+        "then I compare it with the query plans, since most of our slow requests came from a missing index "
+        "rather than from Python itself."
+    )
+    _, reply = _first_reply(reasoned, InterviewType.TECHNICAL)
+    assert reply.gap is not Gap.DEPTH
+
+
+def test_acknowledgements_fit_the_answer_and_vary() -> None:
+    machine = InterviewMachine.start(setup(num_questions=5), Policy(max_follow_ups_per_question=0))
+    machine.begin()
+    machine.proceed()
+    replies = [machine.respond(Answer(a)) for a in (STRONG_BEHAVIORAL, STRONG_BEHAVIORAL, "I don't know.", THIN)]
+    assert [r.acknowledged for r in replies] == ["answered", "answered", "no_answer", "partial"]
+    lead_ins = [r.lead_in for r in replies]
+    assert len(set(lead_ins)) == len(lead_ins)
+    assert "helpful" not in replies[2].lead_in.lower() and "thank" not in replies[2].lead_in.lower()
+
+
+# --------------------------------------------------------------------------- observers' questions are scored
+
+
+async def test_an_observers_question_is_scored_as_its_own_item() -> None:
+    from server.evaluation.base import question_from_snapshot
+    from server.evaluation.factory import create_evaluator
+    from server.services.results import answers_by_question
+    from server.store.base import StoredTurn
+
+    machine = InterviewMachine.start(setup(num_questions=2), Policy(max_follow_ups_per_question=0))
+    machine.begin()
+    asked = machine.proceed()
+    machine.queue_observer_question("How did you decide which service to migrate first?")
+    turns: list[StoredTurn] = []
+    for answer in (STRONG_BEHAVIORAL, "We started with billing because it changed least and had tests.", THIN):
+        reply = machine.respond(Answer(answer))
+        turns.append(
+            StoredTurn(
+                index=len(turns),
+                kind=asked.kind.value,
+                question_number=asked.question_number,
+                question=asked.text,
+                answer=answer,
+                answered_by="text",
+                asked_at=None,
+                answer_started_at=None,
+                answered_at=None,
+                answer_duration_ms=0,
+                asked_by=asked.asked_by,
+            )
+        )
+        asked = reply
+    answers = answers_by_question(turns)
+    assert sorted(answers) == [1, 2, 3], "the observer's question is item 3, after the plan's two"
+    question = question_from_snapshot(machine.snapshot(), 3)
+    assert question is not None and question.text == "How did you decide which service to migrate first?"
+    evaluation = await create_evaluator(Settings()).evaluate(question, answers[3], setup(num_questions=2))
+    assert evaluation.question == question.text and evaluation.overall > 0
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def _as_version_1(snapshot: dict) -> dict:
+    """The snapshot as version 1 stored it: no observer numbers, no acknowledgement counter, no template ids."""
+    old = {k: v for k, v in snapshot.items() if k not in ("observer_asked", "acknowledgements")}
+    old["version"] = 1
+    old["plan"] = [{k: v for k, v in q.items() if k not in ("template", "easier")} for q in snapshot["plan"]]
+    return old
+
+
+def test_a_version_1_snapshot_restores_and_carries_on() -> None:
+    machine = InterviewMachine.start(setup())
+    machine.begin()
+    machine.proceed()
+    machine.respond(Answer(THIN))
+    restored = InterviewMachine.restore(setup(), json.loads(json.dumps(_as_version_1(machine.snapshot()))))
+    assert restored.snapshot()["version"] == 2
+    assert restored.respond(Answer(STRONG_BEHAVIORAL)).move is Move.ASK
+
+
+def test_a_version_1_snapshot_with_an_observers_question_pending_gives_it_a_number() -> None:
+    machine = InterviewMachine.start(setup())
+    machine.begin()
+    machine.proceed()
+    machine.queue_observer_question("Why billing first?")
+    machine.respond(Answer(STRONG_BEHAVIORAL))
+    old = _as_version_1(machine.snapshot())
+    for line in old["history"]:  # version 1 numbered the observer's question 0
+        line["question_number"] = 0 if line["question_number"] == 4 else line["question_number"]
+    restored = InterviewMachine.restore(setup(), old)
+    restored.respond(Answer("It changed least."))
+    assert restored.answers_to(4) == ["It changed least."]
+    assert restored.observer_asked[0].text == "Why billing first?"

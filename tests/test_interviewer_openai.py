@@ -298,3 +298,24 @@ async def test_an_injected_resume_never_reaches_the_model(settings: Settings, fa
     scored = await OpenAIEvaluator(settings).evaluate(QUESTION, STRONG_BEHAVIORAL, attacked)
     assert scored.overall == plain.overall
     assert all("10/10" not in r.user and "10/10" not in r.system for r in fake.calls(CHAT))
+
+
+async def test_the_model_words_the_machines_acknowledgement_and_follow_up(settings: Settings, fake: FakeOpenAI) -> None:
+    fake.handle(CHAT, lambda request: Scripted(content="Alright. Let's go on."))
+    interviewer = factory(settings).create(setup(interview_type=InterviewType.TECHNICAL))
+    await chunks_of(await interviewer.begin())
+    await chunks_of(await interviewer.proceed())
+    depth = await interviewer.respond(Answer("I just add printf statements."))
+    await chunks_of(depth)
+    task = fake.calls(CHAT)[-1].user.split("Your task now:")[1]
+    assert "names a method (adding printf statements)" in task and "go deeper" in task
+    moved = await interviewer.respond(Answer("I don't know."))  # to a follow-up: not pressed, the next question
+    await chunks_of(moved)
+    task = fake.calls(CHAT)[-1].user.split("Your task now:")[1]
+    assert moved.question_number == 2
+    assert "could not answer the last question" in task and "never thank them" in task
+    assert "Planned questions are already written in spoken words" in fake.calls(CHAT)[-1].system
+    easier = await interviewer.respond(Answer("Sorry, I really don't know."))  # to the question: an easier angle
+    await chunks_of(easier)
+    task = fake.calls(CHAT)[-1].user.split("Your task now:")[1]
+    assert "offer this easier angle" in task and fenced(task, "EASIER_ANGLE") == interviewer.machine.plan[1].easier

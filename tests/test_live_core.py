@@ -286,7 +286,7 @@ def test_an_observers_question_is_asked_at_the_next_turn_boundary_with_its_reque
     world.until_listening()
     asked = world.of(m.UtteranceStart)[-1]
     assert world.of(m.UtteranceEnd)[-1].text.endswith(action.text)
-    assert asked.question_number == 0
+    assert asked.question_number == len(world.machine.plan) + 1  # numbered after the plan, and scored
     done = world.records[-1]
     assert done == m.SteeringApplied(action="ask_question", status="done", text=action.text, request_id="r1", by="Bo")
     world.send(m.TextAnswer(text="Unit tests and contract tests."))

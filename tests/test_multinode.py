@@ -26,6 +26,8 @@ from tests.redis_support import RedisServer, require_redis
 pytestmark = [pytest.mark.multinode, pytest.mark.slow]
 
 OBSERVER_QUESTION = "How did you test the migration before going live?"
+#: How the interviewer says it: introduced, then the observer's words.
+SAID = f"My colleague would like to ask: {OBSERVER_QUESTION}"
 NOTE = "Answered the observer's question calmly."
 
 
@@ -81,8 +83,10 @@ async def test_an_observer_on_one_node_watches_and_steers_a_candidate_on_another
         await on_b.wait_for(is_type(m.SteeringApplied, status="queued", by="Bea"), 15)  # went to A and back
         await on_b.wait_for(is_type(m.NoteAdded, request_id="n"), 15)
 
+        # The greeting asks nothing; question 1 follows it. The observer's question waits for the answer to it.
+        await candidate.wait_for(is_type(m.UtteranceEnd, utterance_id=1), 90)
         await answer_when_allowed(candidate, "I moved billing to Kubernetes with canary releases.", turn=0)
-        asked: m.UtteranceEnd = await candidate.wait_for(is_type(m.UtteranceEnd, text=OBSERVER_QUESTION), 60)
+        asked: m.UtteranceEnd = await candidate.wait_for(is_type(m.UtteranceEnd, text=SAID), 60)
         assert asked.duration_ms > 500, "spoken on node A in the interviewer's voice"
         await answer_when_allowed(candidate, "With a staging copy and replayed production traffic.", turn=1)
         await candidate.send(m.End())
@@ -107,7 +111,7 @@ async def test_an_observer_on_one_node_watches_and_steers_a_candidate_on_another
             f"{b.url}/api/v1/interview/results/{iid}", headers={"Authorization": f"Bearer {token}"}, timeout=60
         ).json()["report"]
         assert ("note", NOTE, "Bea") in [(x["action"], x["text"], x["by"]) for x in report["observer_actions"]]
-        assert [t["question"] for t in report["transcript"] if t["asked_by"] == "observer"] == [OBSERVER_QUESTION]
+        assert [t["question"] for t in report["transcript"] if t["asked_by"] == "observer"] == [SAID]
         for observer in (on_a, on_b, late):
             await observer.close()
 

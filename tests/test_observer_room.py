@@ -46,6 +46,12 @@ async def answer(candidate: LiveClient, text: str, turn: int) -> m.FinalTranscri
     return final
 
 
+async def wait_for_first_question(candidate: LiveClient) -> None:
+    """The greeting asks nothing; once it was heard, the interviewer asks question 1 (utterance 1). Wait until it
+    was said whole (an answer over its first words would only have it finished)."""
+    await candidate.wait_for(is_type(m.UtteranceEnd, utterance_id=1), 90)
+
+
 def results(base_url: str, created: dict) -> dict:
     response = httpx.get(
         f"{base_url}/api/v1/interview/results/{created['interview_id']}",
@@ -65,6 +71,7 @@ async def test_late_observers_get_the_history_then_live_events_without_gap_or_du
     # Joins while the greeting's sentences are streaming.
     await early.wait_for(is_type(m.UtteranceText, sentence=1), 60)
     late = await ObserverClient.connect(live_server, interview_id, token)
+    await wait_for_first_question(candidate)
     await answer(candidate, "I built payment services in Python.", turn=0)
     later = await ObserverClient.connect(live_server, interview_id, token)
     await answer(candidate, "We cut latency by 40 percent with caching.", turn=1)
@@ -108,28 +115,34 @@ async def test_an_observers_question_is_asked_at_the_next_turn_boundary_and_reco
         "q-1",
     )
 
-    # The greeting plays out and the candidate has the floor: the interviewer waits, it never asks over them.
+    # The greeting plays out, then the first planned question: the observer's question waits for the candidate's
+    # answer (a turn boundary), it is never asked over the interviewer's own words.
+    first: m.UtteranceStart = await candidate.wait_for(
+        lambda msg: isinstance(msg, m.UtteranceStart) and msg.utterance_id == 1, 90
+    )
+    assert first.question_number == 1
     await candidate.wait_for(is_type(m.StateChanged, state=m.SessionState.LISTENING), 90)
     await asyncio.sleep(1.5)
-    assert len(candidate.messages(m.UtteranceStart)) == 1, dump(candidate)
+    assert len(candidate.messages(m.UtteranceStart)) == 2, dump(candidate)
 
     await candidate.send(m.TextAnswer(text="I moved our billing service to Kubernetes and led the rollout."))
     asked: m.UtteranceStart = await candidate.wait_for(
-        lambda msg: isinstance(msg, m.UtteranceStart) and msg.utterance_id == 1, 60
+        lambda msg: isinstance(msg, m.UtteranceStart) and msg.utterance_id == 2, 60
     )
-    assert asked.kind is m.UtteranceKind.QUESTION and asked.question_number == 0
-    end: m.UtteranceEnd = await candidate.wait_for(is_type(m.UtteranceEnd, utterance_id=1), 60)
-    assert end.text == OBSERVER_QUESTION, "spoken word for word"
-    frames = [f for f in candidate.messages(OutputFrame) if f.utterance_id == 1 and f.pcm]
+    # Its own number after the two planned questions, so that its answer is scored as its own item.
+    assert asked.kind is m.UtteranceKind.QUESTION and asked.question_number == 3
+    end: m.UtteranceEnd = await candidate.wait_for(is_type(m.UtteranceEnd, utterance_id=2), 60)
+    assert end.text == f"My colleague would like to ask: {OBSERVER_QUESTION}", "introduced, then word for word"
+    frames = [f for f in candidate.messages(OutputFrame) if f.utterance_id == 2 and f.pcm]
     assert sum(len(f.pcm) for f in frames) > 10_000, "in the interviewer's voice"
     await observer.wait_for(is_type(m.SteeringApplied, status="done"), 10)
 
     await candidate.wait_for(is_type(m.StateChanged, state=m.SessionState.LISTENING), 60)
     await candidate.send(m.TextAnswer(text="Prometheus alerts on error rates and a latency dashboard."))
     after: m.UtteranceStart = await candidate.wait_for(
-        lambda msg: isinstance(msg, m.UtteranceStart) and msg.utterance_id == 2, 60
+        lambda msg: isinstance(msg, m.UtteranceStart) and msg.utterance_id == 3, 60
     )
-    assert after.question_number >= 1, "then the interviewer goes on with its own questions"
+    assert after.question_number in (1, 2), "then the interviewer goes on with its own questions"
     await candidate.send(m.End())
     await candidate.wait_for(is_type(m.Ended), 60)
     await observer.wait_for(is_type(m.CandidateConnection, connected=False), 30)
@@ -141,11 +154,19 @@ async def test_an_observers_question_is_asked_at_the_next_turn_boundary_and_reco
     answered_at = kinds.index(("FinalTranscript", ""))
     assert queued_at < answered_at < done_at
 
-    report = results(live_server, created)["report"]
+    body = results(live_server, created)
+    report = body["report"]
     observer_turns = [t for t in report["transcript"] if t["asked_by"] == "observer"]
     assert [(t["question"], t["answer"]) for t in observer_turns] == [
-        (OBSERVER_QUESTION, "Prometheus alerts on error rates and a latency dashboard.")
+        (
+            f"My colleague would like to ask: {OBSERVER_QUESTION}",
+            "Prometheus alerts on error rates and a latency dashboard.",
+        )
     ]
+    assert report["questions_planned"] == 3, "two planned questions and the observer's"
+    scored = {q["question_number"]: q for q in body["questions"]}
+    assert scored[3]["question_text"] == OBSERVER_QUESTION and scored[3]["score"] > 0, "scored like any other answer"
+    assert scored[3]["grounding"] == {"source": "observer", "quote": OBSERVER_QUESTION}
     assert [(a["action"], a["text"], a["by"]) for a in report["observer_actions"]] == [
         ("ask_question", OBSERVER_QUESTION, "Bo")
     ]
@@ -162,12 +183,13 @@ async def test_skip_note_and_end_reach_the_session_and_the_note_stays_private(li
     await observer.wait_for(is_type(m.NoteAdded, request_id="n-1"), 10)
     await observer.wait_for(is_type(m.SteeringApplied, action=m.SteeringAction.SKIP_TOPIC, status="queued"), 10)
 
-    await answer(candidate, "Not sure.", turn=0)  # thin: without the skip it would get a follow-up
+    await wait_for_first_question(candidate)
+    await answer(candidate, "We moved it.", turn=0)  # thin: without the skip it would get a follow-up
     moved: m.UtteranceStart = await candidate.wait_for(
-        lambda msg: isinstance(msg, m.UtteranceStart) and msg.utterance_id == 1, 60
+        lambda msg: isinstance(msg, m.UtteranceStart) and msg.utterance_id == 2, 60
     )
     assert (moved.kind, moved.question_number) == (m.UtteranceKind.QUESTION, 2)
-    first = await candidate.wait_for(is_type(m.UtteranceText, utterance_id=1, sentence=0), 30)
+    first = await candidate.wait_for(is_type(m.UtteranceText, utterance_id=2, sentence=0), 30)
     assert first.text == "Let's leave that topic there."
     await observer.wait_for(is_type(m.SteeringApplied, action=m.SteeringAction.SKIP_TOPIC, status="done"), 10)
 

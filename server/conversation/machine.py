@@ -15,12 +15,17 @@ from typing import Any
 from protocol.messages import UtteranceKind
 from server.conversation import templates as t
 from server.conversation.base import Answer
-from server.conversation.planning import PlannedQuestion, plan_questions
-from server.conversation.probing import Gap, contradicted_skill, find_gaps
+from server.conversation.planning import PlannedQuestion, observer_question, plan_questions
+from server.conversation.probing import AnswerKind, Gap, Probe, classify, find_probes, next_probe
 from server.conversation.setup import InterviewSetup
+from server.text.extraction import resume_skills
+from server.text.spoken import spoken
 from server.text.words import count_words
 
-SNAPSHOT_VERSION = 1
+#: Version 2: observers' questions have their own question numbers (``observer_asked``), planned questions an
+#: easier angle and a template id, and acknowledgements a counter. Version 1 snapshots are migrated.
+SNAPSHOT_VERSION = 2
+SUPPORTED_SNAPSHOT_VERSIONS = (1, 2)
 
 #: Speaking rate used to estimate how long the interviewer's words take when no clock is given.
 INTERVIEWER_WORDS_PER_MINUTE = 160
@@ -122,6 +127,10 @@ class Utterance:
     expects_answer: bool = True
     #: The observer's steering this utterance carries out: "ask_question" or "skip_topic".
     observer_action: str | None = None
+    #: What a follow-up names: the method to go beyond ("adding printf statements"), or the skill denied.
+    detail: str = ""
+    #: How the last answer was acknowledged before the next question (a key of ``ACKNOWLEDGEMENTS``).
+    acknowledged: str = ""
 
 
 @dataclass
@@ -143,6 +152,8 @@ class _State:
     asked_by_observer: bool = False  # what the candidate is answering is an observer's question
     question_asked: bool = True  # plan[current] was put to the candidate (False between greeting and question 1)
     question_unheard: bool = False  # a barge-in cut the question off before the candidate could hear it
+    observer_asked: list[PlannedQuestion] = field(default_factory=list)  # observers' questions, as asked
+    acknowledgements: int = 0  # acknowledgements said so far, to vary their wording
 
 
 class InterviewMachine:
@@ -152,6 +163,8 @@ class InterviewMachine:
         self.setup = setup
         self.policy = policy
         self._s = state
+        #: What the resume says the candidate has worked with: only these can be "contradicted".
+        self._claimed = frozenset(resume_skills(setup.resume_text))
 
     @classmethod
     def start(cls, setup: InterviewSetup, policy: Policy | None = None) -> InterviewMachine:
@@ -159,11 +172,23 @@ class InterviewMachine:
 
     @classmethod
     def restore(cls, setup: InterviewSetup, snapshot: dict[str, Any], policy: Policy | None = None) -> InterviewMachine:
+        """Continue an interview from :meth:`snapshot`; an older version is migrated, an unknown one refused."""
         version = snapshot.get("version")
-        if version != SNAPSHOT_VERSION:
-            raise ValueError(f"interviewer snapshot version {version!r} is not supported (expected {SNAPSHOT_VERSION})")
+        if version not in SUPPORTED_SNAPSHOT_VERSIONS:
+            raise ValueError(
+                f"interviewer snapshot version {version!r} is not supported (expected one of "
+                f"{', '.join(map(str, SUPPORTED_SNAPSHOT_VERSIONS))})"
+            )
+        plan = [PlannedQuestion.from_dict(q) for q in snapshot["plan"]]
+        observer_asked = [PlannedQuestion.from_dict(q) for q in snapshot.get("observer_asked", [])]
+        asked_by_observer = bool(snapshot.get("asked_by_observer", False))
+        if version == 1 and asked_by_observer:
+            # Version 1 numbered an observer's question 0 and never scored its answer: give the question being
+            # answered a number of its own, so its answer is scored from now on.
+            number = len(plan) + 1
+            observer_asked.append(observer_question(str(snapshot["asked_text"]), setup.interview_type, number))
         state = _State(
-            plan=[PlannedQuestion.from_dict(q) for q in snapshot["plan"]],
+            plan=plan,
             started=bool(snapshot["started"]),
             finished=bool(snapshot["finished"]),
             current=int(snapshot["current"]),
@@ -177,9 +202,11 @@ class InterviewMachine:
             history=[Line.from_dict(line) for line in snapshot["history"]],
             observer_questions=[str(q) for q in snapshot.get("observer_questions", [])],
             skip_requested=bool(snapshot.get("skip_requested", False)),
-            asked_by_observer=bool(snapshot.get("asked_by_observer", False)),
+            asked_by_observer=asked_by_observer,
             question_asked=bool(snapshot.get("question_asked", True)),
             question_unheard=bool(snapshot.get("question_unheard", False)),
+            observer_asked=observer_asked,
+            acknowledgements=int(snapshot.get("acknowledgements", 0)),
         )
         return cls(setup, state, policy or Policy())
 
@@ -204,6 +231,8 @@ class InterviewMachine:
             "asked_by_observer": s.asked_by_observer,
             "question_asked": s.question_asked,
             "question_unheard": s.question_unheard,
+            "observer_asked": [q.to_dict() for q in s.observer_asked],
+            "acknowledgements": s.acknowledgements,
         }
 
     # ------------------------------------------------------------------ read-only views
@@ -224,6 +253,11 @@ class InterviewMachine:
     def end_reason(self) -> str | None:
         """``completed`` after the last planned question, ``time_budget`` when time ran out."""
         return self._s.end_reason
+
+    @property
+    def observer_asked(self) -> list[PlannedQuestion]:
+        """The observers' questions asked so far, each with its own number (after the plan's)."""
+        return list(self._s.observer_asked)
 
     @property
     def current_question(self) -> PlannedQuestion | None:
@@ -253,7 +287,8 @@ class InterviewMachine:
             lead_in = t.RESUME.format(name=self._name())
             resumed = self._say(Move.RESUME, s.asked_kind, f"{lead_in} {s.asked_text}", lead_in=lead_in, remember=False)
             if s.asked_by_observer:
-                return replace(resumed, question_number=0, question=None, asked_by="observer")
+                number = self._answering_number()
+                return replace(resumed, question_number=number, question=s.observer_asked[-1], asked_by="observer")
             return resumed
         s.started = True
         s.question_asked = False
@@ -286,11 +321,12 @@ class InterviewMachine:
             if text:
                 s.history.append(Line(Role.CANDIDATE, text, 0))
             return self._ask_current(Move.ASK, UtteranceKind.QUESTION, t.AFTER_GREETING)
+        number = self._answering_number()
         if s.question_unheard:
             # A barge-in cut the question off before it was heard: finish it instead of taking this as the answer.
             s.question_unheard = False
             if text:
-                s.history.append(Line(Role.CANDIDATE, text, 0 if s.asked_by_observer else question.number))
+                s.history.append(Line(Role.CANDIDATE, text, number))
             return self._say(
                 Move.REPEAT,
                 s.asked_kind,
@@ -299,9 +335,9 @@ class InterviewMachine:
                 remember=False,
             )
         if text:
-            # An answer to an observer's question belongs to no planned question (number 0): it is kept in the
-            # conversation but neither scored with, nor followed up as, the planned question.
-            s.history.append(Line(Role.CANDIDATE, text, 0 if s.asked_by_observer else question.number))
+            # An answer to an observer's question is recorded under that question's own number: it is scored
+            # as its own item, and never mixed into the planned question's answer.
+            s.history.append(Line(Role.CANDIDATE, text, number))
 
         request = request_in(text)
         if request is Move.REPEAT:
@@ -314,19 +350,20 @@ class InterviewMachine:
             if s.nudges < self.policy.max_nudges_per_question:
                 s.nudges += 1
                 return self._say(Move.NUDGE, UtteranceKind.PROMPT, t.NUDGE.format(text=s.asked_text), remember=False)
-            return self._advance()
+            return self._advance("silent")
 
+        after_observer = s.asked_by_observer
         if s.observer_questions:
             return self._ask_observer_question()
         if s.skip_requested:
             s.skip_requested = False
-            return replace(self._advance(lead_in=t.SKIP), observer_action="skip_topic")
+            return replace(self._advance("skip"), observer_action="skip_topic")
         if self._time_is_up():
             return self._close("time_budget")
-        gap = self._next_gap(question)
-        if gap is not None:
-            return self._follow_up(question, gap)
-        return self._advance()
+        probe = self._next_probe(question)
+        if probe is not None:
+            return self._follow_up(question, probe, t.BACK_TO_QUESTION if after_observer else "")
+        return self._advance(self._acknowledgement(text, question, after_observer))
 
     def queue_observer_question(self, text: str) -> None:
         """An observer's question, asked word for word after the candidate's current answer (before the
@@ -374,15 +411,33 @@ class InterviewMachine:
 
     # ------------------------------------------------------------------ decisions
 
-    def _next_gap(self, question: PlannedQuestion) -> Gap | None:
+    def _next_probe(self, question: PlannedQuestion) -> Probe | None:
         s = self._s
         if s.follow_ups >= self.policy.max_follow_ups_per_question or not self._time_allows_follow_up():
             return None
-        combined = " ".join(answer[:MAX_READ_CHARS] for answer in self.answers_to(question.number))
-        for gap in find_gaps(question, combined):
-            if gap.value not in s.gaps_asked:
-                return gap
-        return None
+        return next_probe(
+            question,
+            [answer[:MAX_READ_CHARS] for answer in self.answers_to(question.number)],
+            s.gaps_asked,
+            on_follow_up=s.follow_ups > 0,
+            claimed=self._claimed,
+        )
+
+    def _acknowledgement(self, text: str, question: PlannedQuestion, after_observer: bool) -> str:
+        """How to acknowledge the last answer before moving on: never thanks for an answer that wasn't one."""
+        if classify(text, question) is AnswerKind.NO_ANSWER:
+            return "no_answer"
+        if after_observer:
+            return "answered"
+        said = " ".join(self.answers_to(question.number))
+        return "partial" if find_probes(question, said, self._claimed) else "answered"
+
+    def _answering_number(self) -> int:
+        """The question number the candidate's next words answer: the planned question's, or the observer's."""
+        s = self._s
+        if s.asked_by_observer and s.observer_asked:
+            return s.observer_asked[-1].number
+        return s.plan[s.current].number
 
     def _time_is_up(self) -> bool:
         budget = self.setup.time_budget_s
@@ -415,17 +470,24 @@ class InterviewMachine:
 
     # ------------------------------------------------------------------ utterances
 
-    def _follow_up(self, question: PlannedQuestion, gap: Gap) -> Utterance:
+    def _follow_up(self, question: PlannedQuestion, probe: Probe, lead_in: str = "") -> Utterance:
         s = self._s
-        options = t.FOLLOW_UPS[gap.value]
-        wording = options[s.follow_ups % len(options)]
-        if gap is Gap.CONTRADICTION:
-            wording = wording.format(skill=contradicted_skill(question, " ".join(self.answers_to(question.number))))
+        key = "depth_method" if probe.gap is Gap.DEPTH and probe.detail else probe.gap.value
+        options = t.FOLLOW_UPS[key]
+        wording = options[s.follow_ups % len(options)].format(
+            skill=probe.detail,
+            method=probe.detail[:1].upper() + probe.detail[1:],
+            method_lower=probe.detail,
+            easier=question.easier or question.rephrased,
+            rephrased=question.rephrased,
+        )
         s.follow_ups += 1
-        s.gaps_asked.append(gap.value)
-        return self._say(Move.FOLLOW_UP, UtteranceKind.FOLLOW_UP, wording, question=question, gap=gap)
+        s.gaps_asked.append(probe.gap.value)
+        text = f"{lead_in} {wording}".strip()
+        utterance = self._say(Move.FOLLOW_UP, UtteranceKind.FOLLOW_UP, text, question=question, gap=probe.gap)
+        return replace(utterance, detail=probe.detail, lead_in=lead_in)
 
-    def _advance(self, lead_in: str | None = None) -> Utterance:
+    def _advance(self, acknowledged: str) -> Utterance:
         s = self._s
         if s.current + 1 >= len(s.plan):
             return self._close("completed")
@@ -436,22 +498,34 @@ class InterviewMachine:
         s.gaps_asked = []
         s.nudges = 0
         is_last = s.current == len(s.plan) - 1
-        ack = lead_in or t.ACKNOWLEDGEMENTS[(s.current - 1) % len(t.ACKNOWLEDGEMENTS)]
+        options = t.ACKNOWLEDGEMENTS[acknowledged]
+        ack = options[s.acknowledgements % len(options)]
+        s.acknowledgements += 1
         transition = t.LAST_QUESTION if is_last else t.TRANSITIONS[(s.current - 1) % len(t.TRANSITIONS)]
-        return self._ask_current(Move.ASK, UtteranceKind.QUESTION, f"{ack} {transition}")
+        return replace(
+            self._ask_current(Move.ASK, UtteranceKind.QUESTION, f"{ack} {transition}"), acknowledged=acknowledged
+        )
 
     def _ask_observer_question(self) -> Utterance:
+        """An observer's question, introduced, in the observer's words, under its own number (after the plan's),
+        so that its answer is scored as its own item."""
         s = self._s
-        text = s.observer_questions.pop(0)
-        s.history.append(Line(Role.INTERVIEWER, text, 0, UtteranceKind.QUESTION))
-        s.asked_text = text
+        words = s.observer_questions.pop(0)
+        number = len(s.plan) + len(s.observer_asked) + 1
+        question = observer_question(words, self.setup.interview_type, number)
+        s.observer_asked.append(question)
+        text = t.OBSERVER_INTRO.format(text=words)
+        s.history.append(Line(Role.INTERVIEWER, text, number, UtteranceKind.QUESTION))
+        s.asked_text = words
         s.asked_kind = UtteranceKind.QUESTION
         s.asked_by_observer = True
         return Utterance(
             Move.OBSERVER_QUESTION,
             UtteranceKind.QUESTION,
-            0,
+            number,
             text,
+            question=question,
+            lead_in=text[: -len(words)].strip() if words else text,
             asked_by="observer",
             observer_action="ask_question",
         )
@@ -489,18 +563,21 @@ class InterviewMachine:
         lead_in: str = "",
         remember: bool = True,
     ) -> Utterance:
-        """Record an interviewer line; ``remember`` makes it what a later "please repeat" repeats."""
+        """Record an interviewer line; ``remember`` makes it what a later "please repeat" repeats (a line that is
+        not remembered, a prompt, belongs to the question being answered, an observer's one included)."""
         s = self._s
-        number = s.plan[s.current].number
+        pending = s.observer_asked[-1] if s.asked_by_observer and s.observer_asked and not remember else None
+        number = pending.number if pending else s.plan[s.current].number
         s.history.append(Line(Role.INTERVIEWER, text, number, kind))
         if remember:
             s.asked_text = text
             s.asked_kind = kind
             s.asked_by_observer = False
-        return Utterance(move, kind, number, text, question=question or s.plan[s.current], gap=gap, lead_in=lead_in)
+        about = question or pending or s.plan[s.current]
+        return Utterance(move, kind, number, text, question=about, gap=gap, lead_in=lead_in)
 
     def _greeting(self) -> str:
-        title = self.setup.job_title.strip() or "open"
+        title = spoken(self.setup.job_title) or "open"
         if self.setup.time_budget_s:
             minutes = max(1, round(self.setup.time_budget_s / 60))
             return t.GREETING_TIMED.format(name=self._name(), title=title, minutes=minutes)

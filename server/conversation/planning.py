@@ -1,9 +1,19 @@
-"""Planning the interview: which questions to ask, in what order, and what each one is grounded on.
+"""Planning the interview: which questions to ask, in what order, in what words, grounded on what.
 
-Questions from the custom bank come first (they must be asked). The remaining slots alternate between
-probing the resume's claims and covering the job's requirements, never twice on the same topic, in the
-styles the interview type asks for. With no job description and no resume, questions are grounded on the
-job title.
+Questions from the custom bank come first (they must be asked). The remaining slots alternate between the
+resume's strongest claims and the job's requirements, chosen the way a hiring manager would:
+
+- requirements by weight (what the job description leads with, says "must" about, repeats or names in its
+  title; see :func:`~server.text.extraction.extract_requirements`), never what describes the company, the
+  opening, the benefits or the team, and never a licence or a degree;
+- claims by strength (an action, a number, recency) and by how much they bear on what the job needs;
+- each new question on what the plan does not cover yet, so five questions cover five topics, and in the
+  style the interview type asks for (a technical slot does not go to "communicate with stakeholders").
+
+Every question is said in spoken words: built around the phrase of what the requirement or the claim is
+about (:mod:`server.text.phrases`), never reading the document aloud, with a template no other question of
+the plan uses. It keeps its grounding: the source and the cleaned words of the document it comes from.
+With no job description and no resume, questions are grounded on the job title.
 """
 
 from __future__ import annotations
@@ -16,8 +26,10 @@ from typing import Any
 from server.conversation import templates as t
 from server.conversation.setup import InterviewSetup, InterviewType
 from server.text.extraction import Claim, Requirement, extract_claims, extract_requirements
-from server.text.skills import find_skills, is_technical, spoken_name
-from server.text.words import content_words, shorten
+from server.text.phrases import Focus, FocusKind, claim_focus, proper_words, requirement_focus
+from server.text.skills import BY_NAME, SkillKind, find_skills
+from server.text.spoken import spoken
+from server.text.words import content_words
 
 
 class QuestionStyle(StrEnum):
@@ -31,11 +43,13 @@ class GroundingSource(StrEnum):
     RESUME = "resume"
     BANK = "bank"
     JOB_TITLE = "job_title"
+    OBSERVER = "observer"
 
 
 @dataclass(frozen=True)
 class Grounding:
-    """Why a question is asked: the words of the resume, job description, bank or title it comes from."""
+    """Why a question is asked: the (cleaned) words of the resume, job description, bank or title it comes
+    from, or the observer's own question."""
 
     source: GroundingSource
     quote: str
@@ -51,6 +65,10 @@ class PlannedQuestion:
     grounding: Grounding
     skills: tuple[str, ...] = ()
     expected: tuple[str, ...] = ()
+    #: The template the wording comes from (no two questions of a plan share one); empty for bank questions.
+    template: str = ""
+    #: An easier angle on the same topic, offered once when the candidate cannot answer.
+    easier: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -60,6 +78,7 @@ class PlannedQuestion:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PlannedQuestion:
+        """Inverse of :meth:`to_dict`; fields added later (``template``, ``easier``) default when absent."""
         grounding = data["grounding"]
         return cls(
             number=int(data["number"]),
@@ -70,6 +89,8 @@ class PlannedQuestion:
             grounding=Grounding(GroundingSource(grounding["source"]), str(grounding["quote"])),
             skills=tuple(data.get("skills", ())),
             expected=tuple(data.get("expected", ())),
+            template=str(data.get("template", "")),
+            easier=str(data.get("easier", "")),
         )
 
 
@@ -100,8 +121,7 @@ def has_custom_expectations(question: PlannedQuestion) -> bool:
 
 def plan_questions(setup: InterviewSetup) -> list[PlannedQuestion]:
     """The whole plan for ``setup``, deterministic: the same setup always gives the same questions."""
-    planner = _Planner(setup)
-    return planner.plan()
+    return _Planner(setup).plan()
 
 
 def styles_for(interview_type: InterviewType, count: int) -> list[QuestionStyle]:
@@ -119,179 +139,292 @@ def styles_for(interview_type: InterviewType, count: int) -> list[QuestionStyle]
     return [cycle[i % len(cycle)] for i in range(count)]
 
 
+#: Requirements and claims about working with people: a poor fit for a technical or design question.
+_SOFT = re.compile(
+    r"\b(?:communicat\w*|present(?:ing|ations?)? to|stakeholders?|mentor\w*|coach\w*|collaborat\w*|"
+    r"partner\w* with|relationships?|influenc\w*|negotiat\w*|leadership|accountable|interpersonal|"
+    r"non-technical|not technical)\b",
+    re.IGNORECASE,
+)
+#: Verbs of building something: the requirements a design exercise fits best.
+_CONSTRUCTIVE = re.compile(
+    r"^(?:build|design|develop|architect|implement|create|set up|own|run|establish|introduce|migrate|rebuild|"
+    r"redesign|scale|automate|integrate|launch)\b"
+)
+_SOFTWARE_TITLE = re.compile(
+    r"\b(?:software|backend|back-end|frontend|front-end|full[- ]?stack|devops|sre|platform|infrastructure|data "
+    r"engineer|machine learning|ml|developer|programmer|architect|web|mobile|cloud)\b",
+    re.IGNORECASE,
+)
+#: A source that already has its share of the slots competes at this fraction of its worth.
+_OVER_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A requirement or a claim the plan could ask about, with what it is about."""
+
+    source: GroundingSource
+    quote: str
+    focus: Focus
+    skills: tuple[str, ...]
+    terms: frozenset[str]
+    strength: float
+    soft: bool
+
+
 class _Planner:
     """Picks grounded topics slot by slot, keeping track of what is already covered."""
 
     def __init__(self, setup: InterviewSetup) -> None:
         self.setup = setup
-        self.requirements = extract_requirements(setup.job_description)
-        self.claims = extract_claims(setup.resume_text)
-        self.wanted = {skill for r in self.requirements for skill in r.skills}
-        self.claims.sort(key=lambda c: -c.weight(self.wanted))  # stable: equal weights keep resume order
-        self.requirements.sort(key=lambda r: (not r.required, -len(r.skills)))
+        proper = proper_words(f"{setup.job_description}\n{setup.resume_text}")
+        requirements = [r for r in extract_requirements(setup.job_description, setup.job_title) if r.askable]
+        self.importance = _term_importance(requirements)
+        self.requirements = [c for r in requirements if (c := self._requirement(r, proper)) is not None]
+        self.claims = [c for claim in extract_claims(setup.resume_text) if (c := self._claim(claim, proper))]
         self.covered: set[str] = set()
         self.used_quotes: set[str] = set()
-        self.variant: dict[str, int] = {}
+        self.used_templates: set[str] = set()
+        self.used_topics: set[str] = set()
+        self.fallbacks = 0
+        self.sources: list[GroundingSource] = []
 
     def plan(self) -> list[PlannedQuestion]:
-        questions = [self._bank_question(i + 1, q.text, q.notes) for i, q in enumerate(self.setup.question_bank)]
+        questions = [
+            default_question(q.text, self.setup.interview_type, q.notes, i + 1)
+            for i, q in enumerate(self.setup.question_bank)
+        ]
         slots = max(self.setup.num_questions - len(questions), 0)
         for index, style in enumerate(styles_for(self.setup.interview_type, slots)):
             number = len(questions) + 1
-            prefer_claim = index % 2 == 0
-            question = self._grounded_question(number, style, prefer_claim) or self._title_question(number, style)
-            questions.append(question)
+            chosen = self._choose(style, index, slots)
+            questions.append(self._question(number, style, chosen) if chosen else self._title_question(number, style))
         return questions
+
+    # ------------------------------------------------------------------ reading the documents
+
+    def _requirement(self, requirement: Requirement, proper: frozenset[str]) -> _Candidate | None:
+        focus = requirement_focus(requirement.quote, proper)
+        if focus is None or (focus.words < 2 and not requirement.skills):
+            return None
+        strength = requirement.weight * (0.6 if _tools_only(focus, requirement.skills) else 1.0)
+        return _Candidate(
+            GroundingSource.JOB_DESCRIPTION,
+            requirement.quote,
+            focus,
+            requirement.skills,
+            frozenset(requirement.terms),
+            strength,
+            bool(_SOFT.search(requirement.quote)),
+        )
+
+    def _claim(self, claim: Claim, proper: frozenset[str]) -> _Candidate | None:
+        focus = claim_focus(claim.quote, proper)
+        if focus is None or focus.words < 3:
+            return None
+        strength = (
+            1
+            + (0.4 if claim.action else 0)
+            + (0.3 if claim.metric else 0)
+            + (0.7 if claim.change else 0)
+            + 0.05 * min(len(claim.skills), 2)
+            - 0.2 * min(claim.recency, 3)
+            - (0.6 if claim.summary else 0)
+        )
+        if focus.kind is FocusKind.SUBJECT:
+            strength *= 0.8
+        relevance = self._relevance(frozenset(claim.terms)) if self.importance else 0.5
+        return _Candidate(
+            GroundingSource.RESUME,
+            claim.quote,
+            focus,
+            claim.skills,
+            frozenset(claim.terms),
+            max(strength, 0.2) * (0.4 + 0.8 * relevance),
+            bool(_SOFT.search(claim.quote)),
+        )
+
+    def _relevance(self, terms: frozenset[str]) -> float:
+        """How much a claim bears on what the job needs: the importance of the job's terms it shares."""
+        return min(1.0, sum(self.importance.get(term, 0.0) for term in terms) / 2.5)
 
     # ------------------------------------------------------------------ choosing what to ask about
 
-    def _grounded_question(self, number: int, style: QuestionStyle, prefer_claim: bool) -> PlannedQuestion | None:
-        claim = self._next_claim(style)
-        requirement = self._next_requirement(style)
-        if claim and (prefer_claim or requirement is None):
-            return self._claim_question(number, style, claim)
-        if requirement:
-            return self._requirement_question(number, style, requirement)
-        return None
+    def _choose(self, style: QuestionStyle, slot: int, slots: int) -> _Candidate | None:
+        """The best requirement or claim for this slot; the two sources are kept in balance (each gets about
+        half the slots while both have something to offer), so the plan covers the job and the candidate."""
+        best: tuple[_Candidate, float] | None = None
+        for source, candidates in (
+            (GroundingSource.RESUME, self.claims),
+            (GroundingSource.JOB_DESCRIPTION, self.requirements),
+        ):
+            found = self._best(candidates, style)
+            if found is None:
+                continue
+            used = self.sources.count(source)
+            share = (slots + (1 if source is GroundingSource.RESUME else 0)) // 2
+            score = found[1] * (_OVER_SHARE if used >= share else 1.0)
+            if best is None or score > best[1]:
+                best = (found[0], score)
+        if best is None:
+            return None
+        choice = best[0]
+        self.used_quotes.add(choice.quote)
+        self.covered |= choice.terms
+        self.sources.append(choice.source)
+        return choice
 
-    def _next_claim(self, style: QuestionStyle) -> Claim | None:
-        fresh = [c for c in self.claims if c.quote not in self.used_quotes]
+    def _best(self, candidates: list[_Candidate], style: QuestionStyle) -> tuple[_Candidate, float] | None:
+        scored = [(c, self._score(c, style)) for c in candidates if c.quote not in self.used_quotes]
+        return max(scored, key=lambda pair: pair[1], default=None)  # ties: the first written wins
+
+    def _score(self, candidate: _Candidate, style: QuestionStyle) -> float:
+        """A candidate's worth for this slot: its strength, what it adds to the plan, and its fit to the style."""
+        score = candidate.strength * self._novelty(candidate.terms) ** 2
         if style is not QuestionStyle.BEHAVIORAL:
-            fresh = [c for c in fresh if any(is_technical(s) for s in c.skills)]
-        uncovered = [c for c in fresh if not self._topics(c.skills, c.quote) & self.covered]
-        return next(iter(uncovered or fresh), None)
-
-    def _next_requirement(self, style: QuestionStyle) -> Requirement | None:
-        fresh = [r for r in self.requirements if r.quote not in self.used_quotes]
-        if style is not QuestionStyle.BEHAVIORAL:
-            # Technical and design questions need something technical to be about.
-            fresh = [r for r in fresh if any(is_technical(s) for s in r.skills)] or fresh
-        uncovered = [r for r in fresh if not self._topics(r.skills, r.quote) & self.covered]
-        return next(iter(uncovered or fresh), None)
-
-    def _topics(self, skills: tuple[str, ...], quote: str) -> set[str]:
-        return set(skills) if skills else {" ".join(content_words(quote)[:3])}
-
-    def _primary_skill(self, skills: tuple[str, ...], style: QuestionStyle) -> str | None:
-        """The skill a question is about: one the job wants and not yet covered, technical first if needed."""
-
-        def rank(skill: str) -> tuple[bool, bool, bool, bool]:
-            technical_needed = style is not QuestionStyle.BEHAVIORAL
-            return (
-                skill in self.covered,
-                technical_needed and not is_technical(skill),
-                skill not in self.wanted,
-                technical_needed and skill not in t.TECHNICAL_PROMPTS,
-            )
-
-        return min(skills, key=rank) if skills else None
-
-    def _take(self, key: str) -> int:
-        """The next template variant for ``key``, cycling through the variants in order."""
-        value = self.variant.get(key, 0)
-        self.variant[key] = value + 1
-        return value
-
-    # ------------------------------------------------------------------ building questions
-
-    def _claim_question(self, number: int, style: QuestionStyle, claim: Claim) -> PlannedQuestion:
-        self.used_quotes.add(claim.quote)
-        topic = self._primary_skill(claim.skills, style) or " ".join(content_words(claim.quote)[:3])
-        self.covered |= self._topics(claim.skills, claim.quote)
-        table = {
-            QuestionStyle.BEHAVIORAL: t.BEHAVIORAL_CLAIM,
-            QuestionStyle.TECHNICAL: t.TECHNICAL_CLAIM,
-            QuestionStyle.SYSTEM_DESIGN: t.DESIGN_CLAIM,
-        }[style]
-        text, rephrased = table[self._take(f"claim:{style}") % len(table)]
-        fields = {"quote": _as_sentence(claim.quote), "short": shorten(claim.quote, 10)}
-        return PlannedQuestion(
-            number=number,
-            style=style,
-            topic=topic,
-            text=text.format(**fields),
-            rephrased=rephrased.format(**fields),
-            grounding=Grounding(GroundingSource.RESUME, claim.quote),
-            skills=claim.skills,
-            expected=_EXPECTED_BY_STYLE[style],
-        )
-
-    def _requirement_question(self, number: int, style: QuestionStyle, requirement: Requirement) -> PlannedQuestion:
-        self.used_quotes.add(requirement.quote)
-        skill = self._primary_skill(requirement.skills, style)
-        self.covered |= self._topics(requirement.skills, requirement.quote)
-        fields = {"quote": _as_sentence(requirement.quote), "short": shorten(requirement.quote, 10)}
+            if candidate.soft:
+                score *= 0.3
+            if _is_software(self.setup.job_title) and not any(_technical(s) for s in candidate.skills):
+                score *= 0.8
         if style is QuestionStyle.SYSTEM_DESIGN:
-            table = t.DESIGN_REQUIREMENT
-            fields["system"] = self._design_system(requirement.skills)
-        elif style is QuestionStyle.TECHNICAL and skill:
-            table = t.TECHNICAL_REQUIREMENT
-            prompt, rephrased_prompt = t.TECHNICAL_PROMPTS.get(skill, t.GENERIC_TECHNICAL_PROMPT)
-            said = spoken_name(skill)
-            fields |= {"skill": said, "prompt": prompt.format(skill=said)}
-            fields["rephrased_prompt"] = rephrased_prompt.format(skill=said)
-        elif style is QuestionStyle.TECHNICAL:
-            table = t.TECHNICAL_REQUIREMENT_PLAIN
-        elif skill:
-            table = t.BEHAVIORAL_REQUIREMENT_SKILL
-            fields["skill"] = spoken_name(skill)
-        else:
-            table = t.BEHAVIORAL_REQUIREMENT
-        text, rephrased = table[self._take(f"requirement:{style}:{bool(skill)}") % len(table)]
+            # A design exercise needs something that was, or is to be, built.
+            score *= 1.3 if _CONSTRUCTIVE.match(candidate.focus.base) else 0.6
+        return score
+
+    def _novelty(self, terms: frozenset[str]) -> float:
+        """The share of a candidate's subject (by the job's importance) that the plan does not cover yet."""
+        if not terms:
+            return 0.5
+        weights = {term: 0.2 + self.importance.get(term, 0.0) for term in terms}
+        covered = sum(w for term, w in weights.items() if term in self.covered)
+        return 1 - covered / sum(weights.values())
+
+    # ------------------------------------------------------------------ wording
+
+    def _question(self, number: int, style: QuestionStyle, chosen: _Candidate) -> PlannedQuestion:
+        template = self._template(_pools(style, chosen))
+        focus = chosen.focus
+        fields = {"base": focus.base, "gerund": focus.gerund, "past": focus.past, "written": focus.written}
         return PlannedQuestion(
             number=number,
             style=style,
-            topic=skill or " ".join(content_words(requirement.quote)[:3]),
-            text=text.format(**fields),
-            rephrased=rephrased.format(**fields),
-            grounding=Grounding(GroundingSource.JOB_DESCRIPTION, requirement.quote),
-            skills=requirement.skills,
+            topic=self._topic(focus.label, number),
+            text=_sentence(template.text.format(**fields)),
+            rephrased=_sentence(template.rephrased.format(**fields)),
+            grounding=Grounding(chosen.source, chosen.quote),
+            skills=chosen.skills,
             expected=_EXPECTED_BY_STYLE[style],
+            template=template.id,
+            easier=_sentence(template.easier.format(**fields)),
         )
 
-    def _design_system(self, skills: tuple[str, ...]) -> str:
-        for skill in skills:
-            system = t.DESIGN_SYSTEMS.get(skill)
-            if system and system not in self.used_quotes:
-                self.used_quotes.add(system)
-                return system
-        return self._fallback_system()
+    def _template(self, pools: tuple[tuple[t.Template, ...], ...]) -> t.Template:
+        """The first template the plan has not used, from the pools in order of preference (a plan longer than
+        all of them together reuses the first pool's)."""
+        fresh = [template for pool in pools for template in pool if template.id not in self.used_templates]
+        template = fresh[0] if fresh else pools[0][len(self.used_templates) % len(pools[0])]
+        self.used_templates.add(template.id)
+        return template
 
-    def _fallback_system(self) -> str:
-        for system in t.FALLBACK_DESIGN_SYSTEMS:
-            if system not in self.used_quotes:
-                self.used_quotes.add(system)
-                return system
-        return t.FALLBACK_DESIGN_SYSTEMS[self._take("fallback-system") % len(t.FALLBACK_DESIGN_SYSTEMS)]
+    def _topic(self, label: str, number: int) -> str:
+        topic = label if label not in self.used_topics else f"{label} #{number}"
+        self.used_topics.add(topic)
+        return topic
 
     def _title_question(self, number: int, style: QuestionStyle) -> PlannedQuestion:
-        title = self.setup.job_title.strip() or "this"
-        grounding = Grounding(GroundingSource.JOB_TITLE, title)
-        if style is QuestionStyle.SYSTEM_DESIGN:
-            system = self._fallback_system()
-            text = (
-                f"Here is a design exercise: how would you design {system}? Start with the requirements, then "
-                "the main components, the data, and how it scales."
-            )
-            rephrased = f"Let me simplify: sketch {system}. What are the main parts, and how does it grow?"
-            topic = system
-        else:
-            options = t.TITLE_QUESTIONS[style.value]
-            index = self._take(f"title:{style}")
-            text, rephrased = (s.format(title=title) for s in options[index % len(options)])
-            topic = f"{style.value} {index % len(options) + 1}"
+        title = spoken(self.setup.job_title) or "this"
+        pool = {
+            QuestionStyle.BEHAVIORAL: t.TITLE_BEHAVIORAL,
+            QuestionStyle.TECHNICAL: t.TITLE_TECHNICAL,
+            QuestionStyle.SYSTEM_DESIGN: t.TITLE_DESIGN,
+        }[style]
+        systems = t.FALLBACK_DESIGN_SYSTEMS if _is_software(title) else t.FALLBACK_DESIGN_PROCESSES
+        system = systems[self.fallbacks % len(systems)]
+        design = style is QuestionStyle.SYSTEM_DESIGN
+        self.fallbacks += 1 if design else 0
+        template = self._template((pool,))
+        fields = {"title": title, "system": system}
         return PlannedQuestion(
             number=number,
             style=style,
-            topic=topic,
-            text=text,
-            rephrased=rephrased,
-            grounding=grounding,
+            topic=self._topic(system if design else template.id, number),
+            text=_sentence(_articles(template.text.format(**fields))),
+            rephrased=_sentence(_articles(template.rephrased.format(**fields))),
+            grounding=Grounding(GroundingSource.JOB_TITLE, self.setup.job_title.strip() or "this"),
             expected=_EXPECTED_BY_STYLE[style],
+            template=template.id,
+            easier=_sentence(template.easier.format(**fields)),
         )
 
-    def _bank_question(self, number: int, text: str, notes: str) -> PlannedQuestion:
-        return default_question(text, self.setup.interview_type, notes, number)
+
+def _pools(style: QuestionStyle, chosen: _Candidate) -> tuple[tuple[t.Template, ...], ...]:
+    """The templates that fit a question of ``style`` on ``chosen``: first those of its style, then those of
+    the neighbouring styles (a long plan runs out of one style's templates before it repeats one)."""
+    claim = chosen.source is GroundingSource.RESUME
+    action = chosen.focus.kind is FocusKind.ACTION
+    order = {
+        QuestionStyle.BEHAVIORAL: (QuestionStyle.BEHAVIORAL, QuestionStyle.TECHNICAL),
+        QuestionStyle.TECHNICAL: (QuestionStyle.TECHNICAL, QuestionStyle.BEHAVIORAL),
+        QuestionStyle.SYSTEM_DESIGN: (QuestionStyle.SYSTEM_DESIGN, QuestionStyle.TECHNICAL),
+    }[style]
+    return tuple(_TEMPLATES[(s, claim, a)] for s in order for a in (action, not action))
+
+
+_TEMPLATES: dict[tuple[QuestionStyle, bool, bool], tuple[t.Template, ...]] = {
+    (QuestionStyle.BEHAVIORAL, False, True): t.BEHAVIORAL_REQUIREMENT_ACTION,
+    (QuestionStyle.BEHAVIORAL, False, False): t.BEHAVIORAL_REQUIREMENT_SUBJECT,
+    (QuestionStyle.BEHAVIORAL, True, True): t.BEHAVIORAL_CLAIM_ACTION,
+    (QuestionStyle.BEHAVIORAL, True, False): t.BEHAVIORAL_CLAIM_SUBJECT,
+    (QuestionStyle.TECHNICAL, False, True): t.TECHNICAL_REQUIREMENT_ACTION,
+    (QuestionStyle.TECHNICAL, False, False): t.TECHNICAL_REQUIREMENT_SUBJECT,
+    (QuestionStyle.TECHNICAL, True, True): t.TECHNICAL_CLAIM_ACTION,
+    (QuestionStyle.TECHNICAL, True, False): t.TECHNICAL_CLAIM_SUBJECT,
+    (QuestionStyle.SYSTEM_DESIGN, False, True): t.DESIGN_REQUIREMENT_ACTION,
+    (QuestionStyle.SYSTEM_DESIGN, False, False): t.DESIGN_REQUIREMENT_SUBJECT,
+    (QuestionStyle.SYSTEM_DESIGN, True, True): t.DESIGN_CLAIM_ACTION,
+    (QuestionStyle.SYSTEM_DESIGN, True, False): t.DESIGN_CLAIM_SUBJECT,
+}
+
+
+def _term_importance(requirements: list[Requirement]) -> dict[str, float]:
+    """Each term of the job's requirements, weighted by the requirements that use it (the heaviest is 1)."""
+    totals: dict[str, float] = {}
+    for requirement in requirements:
+        share = requirement.weight * (0.3 if not requirement.required else 1.0)
+        for term in requirement.terms:
+            totals[term] = totals.get(term, 0.0) + share
+    top = max(totals.values(), default=0.0)
+    return {term: value / top for term, value in totals.items()} if top else {}
+
+
+def _tools_only(focus: Focus, skills: tuple[str, ...]) -> bool:
+    """A phrase that only names tools ("Python and SQL", "a WMS and Excel"): asking about it says little."""
+    return focus.kind is FocusKind.SUBJECT and (bool(skills) or focus.words <= 4) and focus.words <= 6
+
+
+def _technical(skill: str) -> bool:
+    known = BY_NAME.get(skill)
+    return known is not None and known.kind is SkillKind.TECHNICAL
+
+
+def _is_software(title: str) -> bool:
+    return bool(_SOFTWARE_TITLE.search(title))
+
+
+_A_BEFORE_VOWEL = re.compile(r"\ba (?=[aeiouAEIOU](?!ni|ser|sa|ti|ro))")
+
+
+def _articles(text: str) -> str:
+    """ "a Embedded Firmware Engineer" → "an Embedded Firmware Engineer"."""
+    return _A_BEFORE_VOWEL.sub("an ", text)
+
+
+def _sentence(text: str) -> str:
+    """Tidy spacing and start with a capital."""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+([,.?!])", r"\1", text)
+    return text[:1].upper() + text[1:]
 
 
 def default_question(text: str, interview_type: InterviewType, notes: str = "", number: int = 0) -> PlannedQuestion:
@@ -306,6 +439,21 @@ def default_question(text: str, interview_type: InterviewType, notes: str = "", 
         grounding=Grounding(GroundingSource.BANK, text.strip()),
         skills=tuple(find_skills(text)),
         expected=tuple(_split_notes(notes)) or _EXPECTED_BY_STYLE[style],
+    )
+
+
+def observer_question(text: str, interview_type: InterviewType, number: int) -> PlannedQuestion:
+    """An observer's question, asked outside the plan under its own number and scored like any other."""
+    question = default_question(text, interview_type, number=number)
+    return PlannedQuestion(
+        number=number,
+        style=question.style,
+        topic=question.topic,
+        text=question.text,
+        rephrased=question.text,
+        grounding=Grounding(GroundingSource.OBSERVER, question.text),
+        skills=question.skills,
+        expected=question.expected,
     )
 
 
@@ -324,8 +472,3 @@ def _bank_style(text: str, interview_type: InterviewType) -> QuestionStyle:
 def _split_notes(notes: str) -> list[str]:
     parts = re.split(r"[\n;]|(?<=\.)\s+", notes)
     return [p.strip(" -•*.") for p in parts if p.strip(" -•*.")]
-
-
-def _as_sentence(quote: str) -> str:
-    """A quote as it is read aloud inside a question: ending with a full stop so the next sentence starts."""
-    return quote if quote.endswith((".", "!", "?", "…")) else quote + "."

@@ -1,306 +1,374 @@
-"""The builtin engine's wording: question templates per style and source, follow-ups, greetings and closings.
+"""The builtin engine's wording: question templates, follow-ups, acknowledgements, greetings and closings.
 
-Templates are plain ``str.format`` strings. Which variant is used is decided by a counter, never by chance,
-so the same setup always yields the same interview.
+A question template is built around a :class:`~server.text.phrases.Focus`, the spoken phrase of what a
+requirement or a resume line is about, in the form the sentence needs: ``{base}`` ("design and analyze
+experiments"), ``{gerund}`` ("designing and analyzing experiments"), ``{written}`` (the resume's own tense:
+"cut average current from thirty-one to nine microamps"). A template never quotes the document and asks
+at most two things. Each has an id, and a plan never uses one twice.
+
+Which template is used is decided by what is free and by counters, never by chance, so the same setup
+always yields the same interview.
 """
 
 from __future__ import annotations
 
-#: A question and its plainer rephrasing.
-Variant = tuple[str, str]
+from dataclasses import dataclass
 
-# --------------------------------------------------------------------------- questions from resume claims
 
-BEHAVIORAL_CLAIM: tuple[Variant, ...] = (
+@dataclass(frozen=True)
+class Template:
+    """A question, its plainer rephrasing (asked on "what do you mean?") and an easier angle (offered once
+    after "I don't know")."""
+
+    id: str
+    text: str
+    rephrased: str
+    easier: str
+
+
+def _templates(prefix: str, *variants: tuple[str, str, str]) -> tuple[Template, ...]:
+    return tuple(Template(f"{prefix}.{i + 1}", *variant) for i, variant in enumerate(variants))
+
+
+# --------------------------------------------------------------------------- behavioral
+
+BEHAVIORAL_REQUIREMENT_ACTION = _templates(
+    "behavioral.requirement.action",
     (
-        "Your resume says: “{quote}” Tell me about that. What was the situation, and what did you personally do?",
-        "Think of the work behind “{short}”. Walk me through it step by step: what was going on, what you did, "
-        "and how it turned out.",
+        "Tell me about a time you had to {base}. What was the situation, and what did you do?",
+        "In other words: when have you had to {base}, and how did you go about it?",
+        "It doesn't have to be a big example. When have you had to {base}, even in a small way?",
     ),
     (
-        "I'd like to hear more about this line of your resume: “{quote}” What problem were you solving, what "
-        "was your part, and how did it turn out?",
-        "Let me put it differently: what was the hardest part of “{short}”, and how did you handle it?",
+        "Can you walk me through a specific example of {gerund}? I'd like to hear what you did and how it turned out.",
+        "Put simply: give me one example of {gerund}, and what you did.",
+        "Let's keep it simple: what is one thing you have done that involved {gerund}?",
+    ),
+    (
+        "Think of a time when {gerund} didn't go to plan. What happened, and how did you handle it?",
+        "Put another way: tell me about a setback while {gerund}, and what you did about it.",
+        "Or, if nothing ever went wrong: what is the hardest part of {gerund} for you?",
+    ),
+    (
+        "This role involves {gerund}. Describe a situation where you did that, and what came of it.",
+        "In other words: when did you last do something like {gerund}, and how did it go?",
+        "Even outside a job: have you done anything like {gerund}? What did you do?",
+    ),
+    (
+        "What is the most difficult situation you have handled while {gerund}? What made it hard, and what did you do?",
+        "Put simply: what was hard about {gerund} for you once, and how did you deal with it?",
+        "Let's start smaller: what is one challenge you would expect in {gerund}?",
     ),
 )
 
-TECHNICAL_CLAIM: tuple[Variant, ...] = (
+BEHAVIORAL_REQUIREMENT_SUBJECT = _templates(
+    "behavioral.requirement.subject",
     (
-        "Your resume says: “{quote}” Walk me through the technical side: what did you build, which tools did "
-        "you choose and why, and what would you change now?",
-        "Put simply: how did “{short}” work under the hood, and why was it built that way?",
+        "Tell me about a time your experience with {base} made a real difference. What was the situation, and "
+        "what did you do?",
+        "In other words: when did {base} matter in your work, and what did you do?",
+        "It can be a small example: where have you come across {base} in your work so far?",
     ),
     (
-        "Let's go deeper on this part of your resume: “{quote}” What was the hardest technical problem in it, "
-        "and how did you solve it?",
-        "In other words: which technical decision behind “{short}” mattered most, and why?",
+        "Can you describe a piece of work where {base} was central, and what your part in it was?",
+        "Put simply: which work of yours depended on {base}, and what did you do in it?",
+        "Let's keep it simple: what have you learned about {base} so far, and where?",
+    ),
+    (
+        "Think of a difficult problem you faced involving {base}. How did you handle it, and what did you learn?",
+        "Put another way: what was one hard moment with {base}, and what did you do?",
+        "Or, more simply: what do you find most challenging about {base}?",
     ),
 )
 
-DESIGN_CLAIM: tuple[Variant, ...] = (
+BEHAVIORAL_CLAIM_ACTION = _templates(
+    "behavioral.claim.action",
     (
-        "Your resume says: “{quote}” Suppose that system had to handle ten times the load. What would break "
-        "first, and how would you redesign it?",
-        "Let me rephrase: if “{short}” suddenly had ten times more traffic, where would it struggle, and what "
-        "would you change?",
+        "Your resume says you {written}. Tell me the story behind that: what was the situation, and what did "
+        "you do yourself?",
+        "In other words: how did it come about that you {written}, and what was your part?",
+        "Let's start with the beginning: what was the problem you were trying to solve there?",
+    ),
+    (
+        "I see you {written}. What was the hardest part of getting there, and how did you handle it?",
+        "Put simply: what was difficult about that work, and what did you do about it?",
+        "Let's start smaller: what was your first step in that work?",
+    ),
+    (
+        "You mention that you {written}. How did you come to do that, and what was your own part in it?",
+        "Put another way: who was involved, and what did you do yourself?",
+        "Let's keep it simple: what was your role in that work?",
+    ),
+    (
+        "Let's talk about how you {written}. Why did it matter, and what would you do differently now?",
+        "In other words: why did that work matter, and what would you change today?",
+        "Let's start smaller: why did that work need doing?",
     ),
 )
 
-# --------------------------------------------------------------------------- questions from job requirements
-
-BEHAVIORAL_REQUIREMENT_SKILL: tuple[Variant, ...] = (
+BEHAVIORAL_CLAIM_SUBJECT = _templates(
+    "behavioral.claim.subject",
     (
-        "The job description says: “{quote}” Tell me about a time you relied on {skill} at work. What was the "
-        "situation, what did you do, and what was the result?",
-        "Put another way: when did {skill} make a real difference in your work? Describe what happened and "
-        "how it ended.",
+        "Your resume mentions {base}. Tell me the story behind it: what was the situation, and what did you "
+        "do yourself?",
+        "In other words: what was that work about, and what was your part?",
+        "Let's start with the beginning: why was that work needed?",
     ),
     (
-        "This role calls for {skill}; the job description puts it as “{quote}” Describe a specific situation "
-        "where you showed it: what you did and what came of it.",
-        "Let me rephrase: give me one concrete example of you using {skill}, what you did, and the outcome.",
+        "Tell me about {base}, from your resume. What was the hardest part, and how did you handle it?",
+        "Put simply: what was difficult in that work, and what did you do?",
+        "Let's keep it simple: what was your role in it?",
     ),
 )
 
-BEHAVIORAL_REQUIREMENT: tuple[Variant, ...] = (
+# --------------------------------------------------------------------------- technical
+
+TECHNICAL_REQUIREMENT_ACTION = _templates(
+    "technical.requirement.action",
     (
-        "The job description says: “{quote}” Tell me about a time your experience matched that. What was the "
-        "situation, what did you do, and what came of it?",
-        "In simpler terms: which past experience of yours best fits “{short}”? Describe it and how it went.",
+        "How would you {base}? Walk me through where you would start and what you would watch out for.",
+        "Put simply: how would you {base}?",
+        "Let's make it simpler: if you had to {base} tomorrow, what would your very first step be?",
+    ),
+    (
+        "How do you approach {gerund}? Can you walk me through a real example and the choices you made?",
+        "In other words: what is your method for {gerund}, with one example?",
+        "Let's make it simpler: what is the first thing you check when {gerund}?",
+    ),
+    (
+        "Suppose you had to {base} here from your first week. What would you do first, and how would you know "
+        "it's working?",
+        "Put another way: you start here and have to {base}. What is your plan?",
+        "Let's make it simpler: what would you want to find out before you {base}?",
+    ),
+    (
+        "What does doing a good job of {gerund} look like to you, and why does it often go wrong?",
+        "In other words: how do you tell good work in {gerund} from poor work?",
+        "Let's make it simpler: what is one mistake people make when {gerund}?",
+    ),
+    (
+        "When you {base}, which methods or tools do you rely on, and why those?",
+        "Put simply: what do you use to {base}, and why?",
+        "Let's make it simpler: name one tool or habit that helps you {base}.",
     ),
 )
 
-TECHNICAL_REQUIREMENT: tuple[Variant, ...] = (
+TECHNICAL_REQUIREMENT_SUBJECT = _templates(
+    "technical.requirement.subject",
     (
-        "The role involves {skill}; the job description says “{quote}” {prompt}",
-        "Let me ask it another way: {rephrased_prompt}",
+        "Where have you needed {base} in your work? Can you give me a recent, concrete example?",
+        "Put simply: where does {base} come up in your work, and what do you do about it?",
+        "Let's make it simpler: what is one thing about {base} you are confident explaining?",
     ),
     (
-        "Let's talk about {skill}, which this role needs: “{quote}” {prompt}",
-        "Put differently: {rephrased_prompt}",
+        "What is the most demanding problem you have solved that involved {base}, and how did you solve it?",
+        "In other words: tell me about one hard problem involving {base}, and your solution.",
+        "Let's make it simpler: what is one thing about {base} that people often get wrong?",
+    ),
+    (
+        "Where do people usually go wrong with {base}, and can you explain how you avoid it?",
+        "Put another way: what is a common mistake with {base}, and how do you prevent it?",
+        "Let's make it simpler: what is one thing you always double-check with {base}?",
     ),
 )
 
-TECHNICAL_REQUIREMENT_PLAIN: tuple[Variant, ...] = (
+TECHNICAL_CLAIM_ACTION = _templates(
+    "technical.claim.action",
     (
-        "The job description says: “{quote}” How have you done this in practice, and what trade-offs did you "
-        "have to make?",
-        "In other words: describe concrete work of yours that matches “{short}”, and what you had to balance.",
+        "Your resume says you {written}. Walk me through how you did it, and which options you weighed.",
+        "Put simply: how did you {base}, step by step?",
+        "Let's make it simpler: what was the first thing you changed?",
+    ),
+    (
+        "Let's dig into the work where you {written}. What was the hardest problem in it, and how did you solve it?",
+        "In other words: what was difficult there, and what was your solution?",
+        "Let's make it simpler: what surprised you in that work?",
+    ),
+    (
+        "You {written}, according to your resume. If you did it again today, what would you change, and why?",
+        "Put another way: looking back, what would you do differently in that work?",
+        "Let's make it simpler: what worked best in that work?",
+    ),
+    (
+        "I'd like to understand how you {written}. What did you try first, and what made the difference?",
+        "Put simply: what was your approach there, and what mattered most?",
+        "Let's make it simpler: how did you know you were on the right track?",
     ),
 )
 
-DESIGN_REQUIREMENT: tuple[Variant, ...] = (
+TECHNICAL_CLAIM_SUBJECT = _templates(
+    "technical.claim.subject",
     (
-        "Here is a design exercise related to this part of the role: “{quote}” How would you design {system}? "
-        "Start with the requirements, then the main components, the data, and how it scales.",
-        "Let me simplify: sketch {system}. What are the main parts, where does the data live, and what happens "
-        "when load grows?",
+        "Your resume mentions {base}. How did it actually work, and why was it done that way?",
+        "Put simply: how did that work, and why?",
+        "Let's make it simpler: what was your part in it?",
     ),
     (
-        "Another design question, grounded in the job description: “{quote}” How would you design {system}? "
-        "Cover the trade-offs you would make and how you would know it works.",
-        "Put simply: what would you build for {system}, and which trade-offs would you accept?",
+        "Let's dig into {base}, from your resume. What was the hardest problem in it, and how did you solve it?",
+        "In other words: what was difficult there, and what did you do?",
+        "Let's make it simpler: what would you improve in it today?",
     ),
 )
 
-#: A concrete technical prompt per skill, with a plainer rephrasing.
-TECHNICAL_PROMPTS: dict[str, tuple[str, str]] = {
-    "Python": (
-        "How would you find and fix a performance problem in a Python service, and which tools would you use?",
-        "a Python service is slow. How do you find out why, and how do you fix it?",
+# --------------------------------------------------------------------------- system design
+
+DESIGN_REQUIREMENT_ACTION = _templates(
+    "design.requirement.action",
+    (
+        "Here's a design exercise. Suppose you had to {base} from scratch. How would you design it, and how "
+        "would you know it works?",
+        "Let me simplify: sketch how you would {base}. What are the main parts?",
+        "Let's start smaller: what are the two or three things it absolutely has to do?",
     ),
-    "Go": (
-        "How do you structure concurrency in Go, and how do you avoid goroutine leaks and races?",
-        "how do you use goroutines and channels safely in Go?",
+    (
+        "Let's do a design question around {gerund}. How would you design it, and which trade-offs would you make?",
+        "Put simply: what would you build for {gerund}, and what would you give up?",
+        "Let's start smaller: what is the part you would build first, and why?",
     ),
-    "Java": (
-        "How would you diagnose memory or garbage-collection problems in a Java service?",
-        "a Java service keeps running out of memory. What do you do?",
+    (
+        "Design exercise: imagine you must {base}, and it has to keep working when parts of it fail. How would "
+        "you design that?",
+        "Put another way: how would you {base} so that one failure doesn't stop everything?",
+        "Let's start smaller: what is the first thing that could fail, and what would you do about it?",
     ),
-    "JavaScript": (
-        "How does the event loop affect the way you write asynchronous JavaScript, and what pitfalls do you avoid?",
-        "how do you handle asynchronous code in JavaScript without bugs?",
-    ),
-    "TypeScript": (
-        "How do you use TypeScript's type system to prevent bugs in a large codebase?",
-        "what does TypeScript catch for you, and how do you get the most out of it?",
-    ),
-    "SQL": (
-        "A query that used to be fast is now slow. How do you find out why and fix it?",
-        "how do you speed up a slow SQL query?",
-    ),
-    "PostgreSQL": (
-        "How would you diagnose and fix a slow PostgreSQL query, and how do you change a schema without downtime?",
-        "a PostgreSQL query is slow. How do you investigate and fix it?",
-    ),
-    "Databases": (
-        "How do you choose a data model and indexes for a new feature, and what trade-offs do you weigh?",
-        "how do you decide how to store and index data for a new feature?",
-    ),
-    "Redis": (
-        "When would you put Redis in front of a database, and how do you keep the cache consistent?",
-        "how do you use Redis as a cache without serving stale data?",
-    ),
-    "Caching": (
-        "How do you decide what to cache and how to invalidate it?",
-        "what do you cache, and how do you keep it fresh?",
-    ),
-    "Kafka": (
-        "How do you guarantee that events are processed once and in order with Kafka, and what happens on failure?",
-        "how do you avoid losing or duplicating messages with Kafka?",
-    ),
-    "Kubernetes": (
-        "How do you roll out a change safely on Kubernetes, and how do you debug a pod that keeps restarting?",
-        "how do you deploy safely to Kubernetes and fix a crashing pod?",
-    ),
-    "Docker": (
-        "How do you build small, secure Docker images, and how do you debug a container that fails at start?",
-        "how do you make a good Docker image and fix one that will not start?",
-    ),
-    "AWS": (
-        "Which AWS services would you use for a new web backend, and how would you control cost and failure?",
-        "how would you host a web backend on AWS reliably and cheaply?",
-    ),
-    "Terraform": (
-        "How do you organise Terraform for several environments, and how do you change infrastructure safely?",
-        "how do you manage infrastructure changes with Terraform without breaking things?",
-    ),
-    "CI/CD": (
-        "What does a good CI/CD pipeline look like to you, and how do you keep it fast and trustworthy?",
-        "how would you set up builds, tests and deploys so they are fast and safe?",
-    ),
-    "REST APIs": (
-        "How do you design a REST API that can evolve without breaking clients?",
-        "how do you change an API without breaking the apps that use it?",
-    ),
-    "Microservices": (
-        "When would you split a service in two, and how do you handle failures between services?",
-        "how do you decide to split a system into services, and what goes wrong between them?",
-    ),
-    "Distributed systems": (
-        "How do you keep data consistent across services when any call can fail or time out?",
-        "what do you do when one part of a distributed system fails halfway through an operation?",
-    ),
-    "Testing": (
-        "How do you decide what to test and at which level, and how do you keep tests fast and reliable?",
-        "how do you decide which tests to write?",
-    ),
-    "Reliability": (
-        "Walk me through how you would handle a production incident, from the first alert to the follow-up.",
-        "something breaks in production. What do you do, step by step?",
-    ),
-    "Observability": (
-        "What would you measure and log in a new service so that you can debug it in production?",
-        "how do you make sure you can tell what a service is doing in production?",
-    ),
-    "Performance": (
-        "How do you find the bottleneck in a slow system, and how do you prove your fix worked?",
-        "a system is slow. How do you find why and show that you fixed it?",
-    ),
-    "Security": (
-        "What are the most common security mistakes in web services, and how do you prevent them?",
-        "how do you keep a web service secure?",
-    ),
-    "Machine learning": (
-        "How do you take a model from a notebook to production, and how do you know it still works later?",
-        "how do you ship a machine-learning model and keep an eye on it?",
-    ),
-    "Data pipelines": (
-        "How do you make a data pipeline reliable when inputs arrive late, twice or malformed?",
-        "how do you build a data pipeline that copes with bad or late data?",
-    ),
-    "React": (
-        "How do you manage state in a large React application, and how do you find what makes it re-render slowly?",
-        "how do you keep a big React app fast and its state under control?",
-    ),
-    "Concurrency": (
-        "How do you find and prevent race conditions in concurrent code?",
-        "how do you make sure code that runs in parallel stays correct?",
-    ),
-}
-GENERIC_TECHNICAL_PROMPT = (
-    "How have you used {skill} in practice, what went wrong at some point, and what did you learn from it?",
-    "tell me about real work you did with {skill} and one problem you hit.",
 )
 
-#: Systems to design, per skill the job names; the fallback list is used in order when none applies.
-DESIGN_SYSTEMS: dict[str, str] = {
-    "Kafka": "an event pipeline that ingests millions of events a day and never loses one",
-    "Data pipelines": "a pipeline that turns raw events into daily reports, robust to late and duplicate data",
-    "Caching": "a caching layer for a read-heavy API",
-    "Redis": "a rate limiter shared by many API servers",
-    "Distributed systems": "a service that stays available when one data center fails",
-    "Microservices": "the checkout flow of an online shop split into services",
-    "REST APIs": "a public API with authentication, rate limits and versioning",
-    "Databases": "the data model and storage for a messaging app",
-    "PostgreSQL": "the data model and storage for a messaging app",
-    "Scalability": "a URL shortener that handles a hundred thousand requests per second",
-    "Observability": "a metrics and alerting system for hundreds of services",
-    "Machine learning": "a recommendation service that serves predictions in under 50 milliseconds",
-    "LLMs": "a question-answering service over a company's documents",
-    "Mobile": "offline sync for a mobile app",
-    "Frontend": "a collaborative document editor",
-    "Reliability": "a deployment system that can roll back a bad release within minutes",
-}
-FALLBACK_DESIGN_SYSTEMS = (
-    "a URL shortener that handles a hundred thousand requests per second",
-    "a notification service that sends e-mail, SMS and push messages",
-    "a rate limiter shared by many API servers",
-    "a news feed for a social network",
-    "a file storage service like a simple cloud drive",
+DESIGN_REQUIREMENT_SUBJECT = _templates(
+    "design.requirement.subject",
+    (
+        "Here's a design exercise around {base}. How would you design it from scratch, and how would you know "
+        "it works?",
+        "Let me simplify: what are the main parts of a good setup for {base}?",
+        "Let's start smaller: what is the first part you would put in place?",
+    ),
+    (
+        "Let's do a design question on {base}. How would you design it, and which trade-offs would you make?",
+        "Put simply: what would you build for {base}, and why?",
+        "Let's start smaller: what is the most important requirement it has to meet?",
+    ),
+)
+
+DESIGN_CLAIM_ACTION = _templates(
+    "design.claim.action",
+    (
+        "Your resume says you {written}. If that had to handle ten times as much, what would break first, and "
+        "how would you redesign it?",
+        "Let me rephrase: with ten times the load, where would that work struggle, and what would you change?",
+        "Let's start smaller: what was the weakest part of it?",
+    ),
+    (
+        "Think back to when you {written}. If you had to design it again from scratch, what would you keep, and "
+        "what would you change?",
+        "Put simply: what would you design differently there today?",
+        "Let's start smaller: what part of it worked best?",
+    ),
+)
+
+DESIGN_CLAIM_SUBJECT = _templates(
+    "design.claim.subject",
+    (
+        "Your resume mentions {base}. If it had to handle ten times as much, what would break first, and how "
+        "would you redesign it?",
+        "Let me rephrase: with ten times the load, where would it struggle, and what would you change?",
+        "Let's start smaller: what was the weakest part of it?",
+    ),
 )
 
 # --------------------------------------------------------------------------- questions from the job title only
 
-TITLE_QUESTIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    "behavioral": (
-        (
-            "What drew you to this {title} role, and which experience of yours prepares you best for it?",
-            "Why this {title} job, and what have you done that fits it?",
-        ),
-        (
-            "Tell me about the piece of work you are proudest of that is relevant to a {title} role: the "
-            "situation, what you did, and the result.",
-            "Which project are you proudest of, and what was your part in it?",
-        ),
-        (
-            "Tell me about a time you disagreed with a colleague. How did you handle it, and what was the outcome?",
-            "Describe a disagreement at work, what you did about it, and how it ended.",
-        ),
-        (
-            "Tell me about a time something you owned went wrong. What happened, what did you do, and what did "
-            "you learn?",
-            "Describe a mistake or failure at work and how you dealt with it.",
-        ),
-        (
-            "Tell me about a time you had to learn something new quickly to deliver. How did you go about it?",
-            "When did you have to pick up a new skill fast, and how did you do it?",
-        ),
+TITLE_BEHAVIORAL = _templates(
+    "title.behavioral",
+    (
+        "Why this {title} role, and which experience of yours prepares you best for it?",
+        "Why this {title} job, and what have you done that fits it?",
+        "Let's keep it simple: what do you enjoy most about this kind of work?",
     ),
-    "technical": (
-        (
-            "What is the hardest technical problem you have solved in a role like {title}? Walk me through your "
-            "approach.",
-            "Describe a tough technical problem you solved and how you went about it.",
-        ),
-        (
-            "How do you make sure that what you ship as a {title} works, and keeps working?",
-            "How do you check your work before and after it goes live?",
-        ),
-        (
-            "How would you debug a production problem that you cannot reproduce locally?",
-            "Something fails only in production. How do you track it down?",
-        ),
-        (
-            "Which tools do you rely on most as a {title}, and why those over the alternatives?",
-            "What are your favourite tools for this job, and why?",
-        ),
-        (
-            "Tell me about a technical decision you would make differently today, and why.",
-            "Which technical choice of yours would you change now, and why?",
-        ),
+    (
+        "Tell me about the piece of work you are proudest of that is relevant to a {title} role. What did you "
+        "do, and what came of it?",
+        "Which work are you proudest of, and what was your part in it?",
+        "Let's keep it simple: what is one thing you did recently that went well?",
     ),
-}
+    (
+        "Tell me about a time you disagreed with a colleague. How did you handle it, and how did it end?",
+        "Describe a disagreement at work, and what you did about it.",
+        "Let's keep it simple: how do you usually handle a disagreement?",
+    ),
+    (
+        "Tell me about a time something you owned went wrong. What happened, and what did you learn?",
+        "Describe a mistake at work and how you dealt with it.",
+        "Let's keep it simple: what is one lesson you learned the hard way?",
+    ),
+    (
+        "Tell me about a time you had to learn something new quickly to deliver. How did you go about it?",
+        "When did you have to pick up a new skill fast, and how did you do it?",
+        "Let's keep it simple: how do you usually learn something new for work?",
+    ),
+)
+
+TITLE_TECHNICAL = _templates(
+    "title.technical",
+    (
+        "Can you walk me through the hardest problem you have solved in a role like {title}, and your approach?",
+        "Describe a tough problem you solved at work and how you went about it.",
+        "Let's keep it simple: what kind of problem do you enjoy solving most?",
+    ),
+    (
+        "Can you walk me through how you make sure your work as a {title} is right before anyone relies on it?",
+        "How do you check your work before it is used?",
+        "Let's keep it simple: what is one check you always make?",
+    ),
+    (
+        "Which tools or methods do you rely on most as a {title}, and why those over the alternatives?",
+        "What are your most important tools or methods for this job, and why?",
+        "Let's keep it simple: name one tool or method you use every week.",
+    ),
+    (
+        "Tell me about a decision in your work that you would make differently today, and why.",
+        "Which choice of yours would you change now, and why?",
+        "Let's keep it simple: what would you tell yourself on your first day in this field?",
+    ),
+    (
+        "Can you describe how you find the cause when something in your work goes wrong and it isn't obvious?",
+        "How do you track down the cause of a problem that isn't obvious?",
+        "Let's keep it simple: what is your first step when something goes wrong?",
+    ),
+)
+
+TITLE_DESIGN = _templates(
+    "title.design",
+    (
+        "Here's a design exercise: how would you design {system}? Start with what it must do, then walk me "
+        "through the main parts.",
+        "Let me simplify: sketch {system}. What are the main parts?",
+        "Let's start smaller: what is the first thing it must do well?",
+    ),
+    (
+        "Another design question: how would you set up {system}? Tell me which trade-offs you would make.",
+        "Put simply: what would you build for {system}, and why?",
+        "Let's start smaller: what would you build first?",
+    ),
+    (
+        "One more design exercise: picture {system}. What would break first as it grows, and how would you prevent it?",
+        "Put another way: as {system} grows, where would it struggle?",
+        "Let's start smaller: what is the most important thing it has to get right?",
+    ),
+)
+
+#: Systems to design when nothing but the title is known, for software roles; used in order.
+FALLBACK_DESIGN_SYSTEMS = (
+    "a URL shortener that handles a hundred thousand requests per second",
+    "a notification service that sends e-mail and push messages to millions of users",
+    "a rate limiter shared by many API servers",
+    "a news feed for a social network",
+    "a file storage service like a simple cloud drive",
+)
+#: The same exercise for any other role: how the work itself would be set up.
+FALLBACK_DESIGN_PROCESSES = (
+    "the way a new team handles its most important recurring work, from request to done",
+    "a handover process so that nothing is lost when work changes hands",
+    "a simple way to track quality in your work and catch problems early",
+)
 
 # --------------------------------------------------------------------------- follow-ups, one per kind of gap
 
@@ -310,8 +378,8 @@ FOLLOW_UPS: dict[str, tuple[str, ...]] = {
         "Can you expand on that with a concrete example?",
     ),
     "situation": (
-        "Can you set the scene: where was this, and what was the situation?",
-        "What was the context: which team or project, and what was at stake?",
+        "Tell me more about the setting: where was this, and what was at stake?",
+        "What was the context: which team or project was it?",
     ),
     "own_action": (
         "You mentioned what the team did. What did you personally do?",
@@ -322,25 +390,35 @@ FOLLOW_UPS: dict[str, tuple[str, ...]] = {
         "Walk me through the concrete steps you took.",
     ),
     "result": (
-        "How did it turn out? What was the result?",
-        "What was the outcome, and what did you learn from it?",
+        "How did it turn out in the end?",
+        "What was the outcome?",
     ),
     "measurable": (
-        "How did you measure the impact? Any numbers you can share?",
-        "What changed as a result, in numbers if you can?",
+        "How did you know it had worked? Anything you measured?",
+        "What changed as a result, in numbers if you have them?",
     ),
     "depth": (
         "Can you go one level deeper: how does it work, and what trade-offs did you weigh?",
         "What alternatives did you consider, and why did you choose this one?",
     ),
+    #: A technical answer that names a method and stops there ("I just add printf statements").
+    "depth_method": (
+        "{method} is a reasonable start. When that isn't enough, how do you go deeper, and what would you look "
+        "at next?",
+        "Say {method_lower} doesn't find it. What would you try next, and why?",
+    ),
     "vague": (
-        "That sounds a bit general. Can you give me one specific instance?",
-        "Can you pin that down to one concrete case you handled?",
+        "That sounds a bit general. Can you give me one specific example?",
+        "Can you pin that down to one concrete example you handled?",
     ),
     "contradiction": (
-        "Your resume mentions {skill}, but you said you have not really worked with it. Could you clarify "
-        "your experience with {skill}?",
+        "Just to make sure I understand: your resume mentions {skill}, and you said you haven't worked with it. "
+        "What was your involvement with {skill}?",
     ),
+    #: "I don't know" to a question: once, an easier angle on the same topic.
+    "no_answer": ("That's all right. Let me come at it from a different angle. {easier}",),
+    #: An answer that talks around the question: brought back to it, once.
+    "evasive": ("Let me bring us back to the question. {rephrased}",),
 }
 
 # --------------------------------------------------------------------------- the frame of the interview
@@ -358,11 +436,31 @@ AFTER_GREETING = "Nice to meet you. Let's begin."
 #: The question was cut off before it was heard: say it whole.
 FINISH_QUESTION = "Let me finish the question. {text}"
 RESUME = "Welcome back, {name}. Let's pick up where we left off."
-ACKNOWLEDGEMENTS = ("Thank you.", "Thanks, that's helpful.", "Thank you for that.", "Got it, thanks.")
+#: How the last answer is acknowledged before the next question, by what the answer was.
+ACKNOWLEDGEMENTS: dict[str, tuple[str, ...]] = {
+    #: A full answer.
+    "answered": (
+        "Thank you, that's a clear example.",
+        "Thanks for walking me through that.",
+        "Got it, thank you.",
+        "Thank you, I appreciate the detail.",
+        "That gives me a good picture, thanks.",
+    ),
+    #: An answer that stayed thin after the follow-ups.
+    "partial": ("Okay, thank you.", "Alright, thanks.", "Thank you."),
+    #: "I don't know", or no real answer after an easier angle: never thanked as if it helped.
+    "no_answer": ("No problem.", "That's all right.", "Fair enough."),
+    #: Silence, twice.
+    "silent": ("Let's keep going.",),
+    #: An observer had the interviewer leave the current topic.
+    "skip": ("Let's leave that topic there.",),
+}
 TRANSITIONS = ("Next question.", "Let's move on.", "Here's the next one.", "Let's turn to something else.")
 LAST_QUESTION = "Last question."
-#: Said when an observer had the interviewer leave the current topic.
-SKIP = "Let's leave that topic there."
+#: Before a follow-up on the planned question, when an observer's question came in between.
+BACK_TO_QUESTION = "Coming back to your earlier answer."
+#: An observer's question, introduced; the observer's words follow verbatim.
+OBSERVER_INTRO = "My colleague would like to ask: {text}"
 REPEAT = "Of course. Here it is again: {text}"
 REPHRASE = "Sure, let me put it another way. {text}"
 NUDGE = "Take your time. {text}"

@@ -75,8 +75,9 @@ def as_planned(question: PlannedQuestion | str, setup: InterviewSetup) -> Planne
 
 
 def question_from_snapshot(state: dict[str, Any], question_number: int) -> PlannedQuestion | None:
-    """The planned question ``question_number`` of an interviewer snapshot (both engines store the plan)."""
-    for data in state.get("plan", ()):
+    """The question ``question_number`` of an interviewer snapshot: a planned one, or an observer's (asked
+    under a number after the plan's; both engines store them)."""
+    for data in [*state.get("plan", ()), *state.get("observer_asked", ())]:
         if int(data["number"]) == question_number:
             return PlannedQuestion.from_dict(data)
     return None

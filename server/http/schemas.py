@@ -278,8 +278,8 @@ class ResultsQuery(ObserverQuery):
 
 
 class QuestionGrounding(BaseModel):
-    source: str = Field(description="resume, job_description, bank or job_title")
-    quote: str = Field(description="The words the question was asked about.")
+    source: str = Field(description="resume, job_description, bank, job_title, or observer (an observer's question)")
+    quote: str = Field(description="The (cleaned) words the question was asked about; an observer's own words.")
 
 
 class QuestionScore(BaseModel):

@@ -88,8 +88,11 @@ def _stored_report(record: InterviewRecord) -> Report | None:
 
 
 def _planned_count(record: InterviewRecord) -> int:
-    plan = (record.interviewer_state or {}).get("plan")
-    return len(plan) if isinstance(plan, list) and plan else record.setup.num_questions
+    """The questions the interview set out to ask: the plan's, and the observers' questions asked on top."""
+    state = record.interviewer_state or {}
+    plan, asked = state.get("plan"), state.get("observer_asked")
+    extra = len(asked) if isinstance(asked, list) else 0
+    return (len(plan) if isinstance(plan, list) and plan else record.setup.num_questions) + extra
 
 
 def _timings(record: InterviewRecord) -> Timings:

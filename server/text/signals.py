@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from server.text.extraction import ACTION_VERBS, has_metric
 from server.text.sentences import split_sentences
@@ -56,11 +57,31 @@ _HEDGE = re.compile(
     r"basically|whatever|something like|i guess|i suppose|probably|i think maybe)\b",
     re.IGNORECASE,
 )
-_NEGATION = re.compile(
-    r"\b(?:never|haven't|have not|hadn't|didn't|did not|don't|do not|not really|no experience|not much|barely|"
-    r"wasn't|was not)\b",
+#: The candidate saying they have not worked with something: first person, a verb of using or knowing, and
+#: the thing right after it ("I haven't used Kafka", "I've never worked with Kafka", "I have no experience
+#: with Kafka"). Any negation near a skill is not enough: "we didn't lose any Kafka messages" and "Kafka
+#: wasn't the bottleneck" deny nothing about the candidate.
+_DENIAL = re.compile(
+    r"\b(?:i(?:'ve| have)? never (?:really |actually |ever |personally )?(?:used|worked (?:with|on|in)|touched|"
+    r"tried|done (?:anything |much )?(?:with|in)|dealt with|programmed in|written|set up|deployed|run)|"
+    r"i (?:haven'?t|have not|hadn'?t|had not) (?:really |actually |ever |personally )?(?:used|worked (?:with|on|in)|"
+    r"touched|tried|done (?:anything|much|a lot) (?:with|in)|had (?:much |any )?(?:experience|exposure) (?:with|in|to|"
+    r"on)|had (?:a|the) chance to (?:use|work with)|got to (?:use|work with)|dealt with|set up|deployed)|"
+    r"i (?:don'?t|do not) (?:really |actually )?(?:know|use|work with|have (?:any |much |real )?(?:experience|"
+    r"exposure) (?:with|in|to|of|on)|know (?:much |anything )?about)|"
+    r"i (?:didn'?t|did not) (?:really|actually) (?:use|work with|touch)|"
+    r"i(?:'ve| have| had)? (?:no|zero|little|not much) (?:real |hands-on |practical |professional |direct )?"
+    r"(?:experience|exposure) (?:with|in|using|on|of|to)|"
+    r"i(?:'m| am) not (?:really |very |that |too )?familiar with|"
+    r"^(?:honestly,? |to be honest,? )?never (?:really )?(?:used|worked with|touched))",
     re.IGNORECASE,
 )
+_DENIED_AFTER = re.compile(
+    r"^\s*(?:is|was)(?:n't| not) something i(?:'ve| have)? (?:really |ever )?(?:used|worked with|done|touched)",
+    re.IGNORECASE,
+)
+#: How far after the denial the thing denied may be named ("I haven't really used Kafka much").
+_DENIAL_REACH = re.compile(r"^[^.,;!?]*?(?:\s(?:but|because|although|though|so|and then)\s|[.,;!?]|$)", re.I)
 
 
 @dataclass(frozen=True)
@@ -117,11 +138,38 @@ def has_own_action(sentence: str) -> bool:
 
 
 def denies_skill(answer: str, skill: str) -> bool:
-    """Whether the answer says the candidate has not worked with ``skill`` (a claim contradicted)."""
-    return any(
-        _NEGATION.search(sentence) and mentions(sentence, skill)
+    """Whether the candidate says, in so many words, that they have not worked with ``skill`` ("I haven't
+    used Kafka", "I've never worked with Kafka", "Kafka isn't something I've used")."""
+    for sentence in _denying_sentences(answer):
+        for match in _DENIAL.finditer(sentence):
+            reach = _DENIAL_REACH.match(sentence[match.end() :])
+            span = " ".join((reach.group() if reach else "").split()[:8])
+            if mentions(span, skill):
+                return True
+        for found in _skill_positions(sentence, skill):
+            if _DENIED_AFTER.match(sentence[found:]):
+                return True
+    return False
+
+
+@lru_cache(maxsize=256)
+def _denying_sentences(answer: str) -> tuple[str, ...]:
+    """The sentences of an answer that deny anything at all (usually none), found once per answer however many
+    skills are checked against it."""
+    return tuple(
+        sentence
         for sentence in split_sentences(strip_disfluencies(answer))
+        if _DENIAL.search(sentence) or "something i" in sentence.lower()
     )
+
+
+def _skill_positions(sentence: str, skill: str) -> list[int]:
+    """Where each mention of ``skill`` in ``sentence`` ends."""
+    ends: list[int] = []
+    for word in re.finditer(r"[\w+#./-]+", sentence):
+        if mentions(word.group(), skill):
+            ends.append(word.end())
+    return ends
 
 
 def _has_action_verb(sentence: str) -> bool:

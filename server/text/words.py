@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-from server.text.sentences import split_sentences
-
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#.'’-]*[A-Za-z0-9+#]|[A-Za-z]|\d+(?:[.,]\d+)*%?")
 
 
@@ -17,8 +15,6 @@ def word_list(text: str) -> list[str]:
     """The whitespace-separated words of a literal block (keeps long vocabularies readable)."""
     return text.split()
 
-
-_BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–—]|\d{1,2}[.)])\s+")
 
 STOPWORDS = frozenset(
     word_list(
@@ -54,21 +50,6 @@ _REPEATED_WORD = re.compile(r"\b(\w+)(?:[\s,]+\1\b)+", re.IGNORECASE)
 
 def normalize_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
-
-
-def split_units(text: str) -> list[str]:
-    """Split a document into lines and bullets, then into sentences: the units a quote can be taken from."""
-    units: list[str] = []
-    for raw_line in text.replace("\r", "\n").split("\n"):
-        line = _BULLET.sub("", raw_line).strip()
-        if not line:
-            continue
-        units.extend(split_sentences(line))
-    return units
-
-
-def is_bullet(line: str) -> bool:
-    return bool(_BULLET.match(line))
 
 
 def words(text: str) -> list[str]:

@@ -154,7 +154,7 @@ export interface TurnRecord {
   kind: UtteranceKind;
   question: string;
   /**
-   * Planned question this turn belongs to (0 for the greeting).
+   * Question this turn belongs to: planned, or an observer's after the plan's (0: the greeting).
    */
   question_number: number;
 }

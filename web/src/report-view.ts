@@ -169,7 +169,9 @@ function questionCard(
     make("p", "question-score", `${format.score(score.score)} / 10`),
   );
   card.append(heading, make("p", "question-text", score.question_text));
-  if (score.grounding) {
+  if (score.grounding?.source === "observer") {
+    card.append(make("p", "grounding status", "Asked by an observer."));
+  } else if (score.grounding) {
     const source = GROUNDING_SOURCES[score.grounding.source] ?? score.grounding.source;
     const grounding = make("p", "grounding status", `Asked about the ${source}: `);
     grounding.append(make("q", "", score.grounding.quote));
