@@ -3,30 +3,47 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from server.conversation.machine import InterviewMachine
 from server.conversation.planning import PlannedQuestion
 from server.conversation.setup import InterviewSetup
 from server.evaluation.background import BackgroundEvaluations
-from server.evaluation.base import AnswerEvaluation
+from server.evaluation.base import AnswerEvaluation, FlagKind
 from server.evaluation.builtin import BuiltinEvaluator
 from tests.interviewer_fixtures import STRONG_BEHAVIORAL, THIN, setup
 
 
 class SlowFirstEvaluator:
-    """Builtin scores, but the first call finishes last: results arrive out of order."""
+    """Builtin scores, but the first call finishes after the second (or after 0.2 s when there is no second):
+    results arrive out of order."""
 
     name = "slow-first"
 
-    def __init__(self) -> None:
+    def __init__(self, expected: int = 1) -> None:
+        self.expected = expected
+        self.later_done = asyncio.Event()
         self.calls = 0
+        self.confidences: list[float | None] = []
         self.inner = BuiltinEvaluator()
 
-    async def evaluate(self, question: PlannedQuestion | str, answer: str, setup: InterviewSetup) -> AnswerEvaluation:
+    async def evaluate(
+        self,
+        question: PlannedQuestion | str,
+        answer: str,
+        setup: InterviewSetup,
+        *,
+        asr_confidence: float | None = None,
+    ) -> AnswerEvaluation:
         self.calls += 1
+        self.confidences.append(asr_confidence)
         if self.calls == 1:
-            await asyncio.sleep(0.2)
-        return await self.inner.evaluate(question, answer, setup)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.later_done.wait(), 0.2 if self.expected == 1 else 30)
+        evaluation = await self.inner.evaluate(question, answer, setup, asr_confidence=asr_confidence)
+        if self.calls > 1:
+            self.later_done.set()
+        return evaluation
 
 
 async def test_submit_does_not_wait_and_results_are_delivered() -> None:
@@ -50,7 +67,7 @@ async def test_an_older_evaluation_finishing_late_is_dropped() -> None:
         delivered.append(evaluation)
 
     question = InterviewMachine.start(setup()).plan[0]
-    runner = BackgroundEvaluations(SlowFirstEvaluator(), setup(), on_result)
+    runner = BackgroundEvaluations(SlowFirstEvaluator(expected=2), setup(), on_result)
     runner.submit(question, 1, THIN)  # slow
     runner.submit(question, 1, f"{THIN} {STRONG_BEHAVIORAL}")  # re-scored after a follow-up, fast
     latest = await runner.drain(timeout_s=5)
@@ -58,12 +75,37 @@ async def test_an_older_evaluation_finishing_late_is_dropped() -> None:
     assert latest[1] is delivered[0]
 
 
+async def test_the_recognisers_confidence_reaches_the_evaluator() -> None:
+    """A spoken answer the recogniser was unsure of is scored without judging its delivery, and says so."""
+    delivered: list[AnswerEvaluation] = []
+
+    async def on_result(evaluation: AnswerEvaluation) -> None:
+        delivered.append(evaluation)
+
+    evaluator = SlowFirstEvaluator(expected=2)
+    runner = BackgroundEvaluations(evaluator, setup(), on_result)
+    runner.submit("Tell me about a migration you led.", 1, STRONG_BEHAVIORAL, asr_confidence=0.3)
+    runner.submit("Tell me about yourself.", 2, STRONG_BEHAVIORAL)
+    await runner.drain(timeout_s=5)
+    assert sorted(evaluator.confidences, key=str) == [0.3, None]
+    unsure = next(e for e in delivered if e.question_number == 1)
+    assert unsure.score_of("communication") is None
+    assert {f.kind for f in unsure.flags} >= {FlagKind.UNRELIABLE_TRANSCRIPT, FlagKind.UNSCORED_CRITERION}
+    sure = next(e for e in delivered if e.question_number == 2)
+    assert sure.score_of("communication") is not None
+
+
 async def test_a_failing_callback_or_evaluator_does_not_break_the_runner() -> None:
     class Broken:
         name = "broken"
 
         async def evaluate(
-            self, question: PlannedQuestion | str, answer: str, setup: InterviewSetup
+            self,
+            question: PlannedQuestion | str,
+            answer: str,
+            setup: InterviewSetup,
+            *,
+            asr_confidence: float | None = None,
         ) -> AnswerEvaluation:
             raise RuntimeError("bug")
 
