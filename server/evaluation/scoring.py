@@ -50,6 +50,10 @@ UNRELIABLE_ASR = 0.5
 SUBSTANTIVE = 0.15
 #: Value at which a unit fully shows a story part, a design part or a kind of reasoning.
 FULL_PART = 0.35
+#: Unqualified certainty (see :func:`_overconfidence`) at which a technical answer loses depth, and half a point
+#: above which it is held at :data:`UNVERIFIED_CEILING` until a reviewer checks it.
+OVERCONFIDENT = 1.5
+UNVERIFIED_CEILING = 4.5
 #: Closeness in meaning (to the question or the job) below which an answer is off topic, and above which
 #: it is fully on topic: a specific story sits further from the question's words than a vague echo of them.
 ON_TOPIC = (0.12, 0.32)
@@ -172,6 +176,8 @@ def evaluate_answer(
         "evidence": _evidence(reading),
         "communication": _communication(reading, screened.kept, asr_confidence if unreliable else None),
     }
+    if _tells_no_occasion(reading):
+        scored = _held_for_no_occasion(scored)
     if not reading.substantive:
         flags.append(
             Flag(
@@ -341,8 +347,11 @@ def _depth(r: _Reading) -> _Scored:
         extra += 0.12 * min(len(set().union(*(r.novel_terms[u.index] for u in r.substantive))), 20)
     points = 1.0 + extra + sum(w * _shown(r, kinds[k]) for k, w in weights.items())
     dismissive = _dismissive(r)
-    if dismissive and r.style is not QuestionStyle.BEHAVIORAL:
-        points -= 2.0 * min(len(dismissive), 2)
+    overconfidence = _overconfidence(r)
+    if r.style is not QuestionStyle.BEHAVIORAL and overconfidence >= OVERCONFIDENT:
+        points -= 1.5 * min(overconfidence, 4.0)
+    elif dismissive and r.style is not QuestionStyle.BEHAVIORAL:
+        points -= 1.0
     guesses = sum(u.hedges for u in r.live)
     if guesses > 1 and r.style is not QuestionStyle.BEHAVIORAL:
         points -= 0.75 * min(guesses - 1, 3)
@@ -552,6 +561,41 @@ def _communication(r: _Reading, kept: str, unreliable: float | None) -> _Scored:
     return _Scored(_clamp(points), rationale, [quote] if quote else [])
 
 
+#: What a story question's criteria are held at when the answer tells no occasion at all.
+_NO_OCCASION = {"relevance": 5, "structure": 3, "evidence": 3}
+
+
+#: A question that asks for something that happened, whatever its style.
+_ASKS_FOR_AN_OCCASION = re.compile(
+    r"\b(?:tell me about (?:a|the|an) |describe (?:a|the) (?:time|situation|moment)|give (?:me |us )?an example|"
+    r"an example of|walk me through (?:a|the) time|a time (?:you|when)|have you ever)",
+    re.IGNORECASE,
+)
+
+
+def _tells_no_occasion(r: _Reading) -> bool:
+    """A story question ("tell me about a time...", "give me an example") answered only in generalities:
+    nothing that happened."""
+    story = r.style is QuestionStyle.BEHAVIORAL or bool(_ASKS_FOR_AN_OCCASION.search(r.question.text))
+    return story and not any(u.episode for u in r.live)
+
+
+def _held_for_no_occasion(scored: dict[str, _Scored]) -> dict[str, _Scored]:
+    held = dict(scored)
+    for criterion, most in _NO_OCCASION.items():
+        given = scored[criterion]
+        if given.score is not None and given.score > most:
+            note = " It tells no occasion: nothing that happened, only how things are in general."
+            held[criterion] = _Scored(most, given.rationale + note, given.quotes)
+    return held
+
+
+def _overconfidence(r: _Reading) -> float:
+    """How much the answer asserts without qualification: each dismissive claim counts 1, each sweeping
+    word ("always", "never", "basically") half."""
+    return sum(u.dismissive + 0.5 * u.sweeping for u in r.live)
+
+
 def _dismissive(r: _Reading) -> list[Unit]:
     """Units that wave a safeguard away or declare one way the only one ("you can skip", "aren't needed",
     "the standard way"): the builtin engine cannot tell a confident expert from a confident mistake, so such
@@ -560,9 +604,13 @@ def _dismissive(r: _Reading) -> list[Unit]:
 
 
 def _ceiling(r: _Reading) -> float:
-    """An answer with no substantive unit cannot score above a low mark, whatever its delivery."""
+    """The most an answer can score whatever its other criteria: little without a substantive unit, and,
+    for a technical answer that asserts a lot without qualification, no more than a thin answer until a
+    reviewer has checked it (the builtin engine cannot tell a confident expert from a confident mistake)."""
     if not r.substantive:
         return 2.5
+    if r.style is not QuestionStyle.BEHAVIORAL and _overconfidence(r) >= OVERCONFIDENT + 0.5:
+        return UNVERIFIED_CEILING
     return 10.0
 
 
@@ -593,15 +641,20 @@ def _restatement_flags(r: _Reading) -> list[Flag]:
 
 
 def _not_verified(r: _Reading) -> Flag:
-    sweeping = _dismissive(r)
+    sweeping = _dismissive(r) or [u for u in r.live if u.sweeping]
     detail = (
         "Technical accuracy is scored on how the answer is argued (steps, reasons, conditions, checks), not "
         "verified by the builtin engine: it needs a reviewer or the openai evaluator."
     )
-    if sweeping:
-        detail += f" It dismisses {len(sweeping)} point(s) with unqualified certainty: check those first."
+    if _overconfidence(r) >= OVERCONFIDENT:
+        detail += f" It asserts {len(sweeping)} point(s) with unqualified certainty: check those first" + (
+            f"; the score is held at {UNVERIFIED_CEILING:g} until then." if _ceiling(r) == UNVERIFIED_CEILING else "."
+        )
     return Flag(
-        kind=FlagKind.NOT_VERIFIED, criterion="depth", detail=detail, quotes=[shorten(u.text, 30) for u in sweeping[:2]]
+        kind=FlagKind.NOT_VERIFIED,
+        criterion="depth",
+        detail=detail,
+        quotes=[shorten(u.text, 30) for u in sweeping[:2]] if _overconfidence(r) >= OVERCONFIDENT else [],
     )
 
 
