@@ -1,4 +1,5 @@
-"""Run every latency and capacity benchmark, one after the other, and end with one ``name=value`` per figure.
+"""Run every benchmark (the evaluator's ranking of graded answers, then latency and capacity), one after the
+other, and end with one ``name=value`` per figure.
 
 Run: ``make bench`` or ``python benchmarks/run_all.py`` from the repository root (about 12 minutes on
 2 cores). Each benchmark prints its own table first; see ``benchmarks/README.md``.
@@ -14,11 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the project's packages importable
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import capacity, premature_cutoffs, turn_latency  # noqa: E402
+from benchmarks import capacity, premature_cutoffs, rank_correlation, turn_latency  # noqa: E402
 
 
 def main() -> None:
     started = time.monotonic()
+    ranking = rank_correlation.run(("tune", "heldout"))["heldout"].figures()
     latency = turn_latency.run()
     print(flush=True)
     load = capacity.run()
@@ -26,6 +28,7 @@ def main() -> None:
     cutoffs = premature_cutoffs.run()
     print(f"\nAll benchmarks took {(time.monotonic() - started) / 60:.1f} minutes.\n")
     figures = {
+        **{name: ranking[name] for name in rank_correlation.HEADLINE},
         "response_gap_p50_ms": latency["response_gap_p50_ms"],
         "response_gap_p95_ms": latency["response_gap_p95_ms"],
         "overhead_p99_ms_at_200": load["overhead_p99_ms_at_200"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from server.http.middleware import middleware
 from server.metrics import routes as metrics_routes
 from server.services.runtime import Services
 from server.store import create_store
+from server.text.embeddings import shared_encoder
 
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 
@@ -27,6 +29,8 @@ WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 async def build_services(settings: Settings) -> Services:
     """Load the engines, open the store and connect the bus: once per process, shared by every session."""
     stt, tts, vad = create_engines(settings)
+    # The scorer's sentence-embedding model (both evaluators use it): loaded now, not by the first answer.
+    await asyncio.to_thread(shared_encoder)
     store = create_store(settings)
     await store.open()
     bus = create_bus(settings)

@@ -121,3 +121,34 @@ def setup(interview_type: InterviewType = InterviewType.BEHAVIORAL) -> Interview
         resume_text=RESUME,
         interview_type=interview_type,
     )
+
+
+#: A technical question of the same role, written after the first held-out run to test the certainty rule.
+TECHNICAL_QUESTION = (
+    "A concrete pour for a transfer slab is planned for a night when it will drop to minus four. How do you plan it?"
+)
+TECHNICAL_STRONG = (
+    "First I'd check the mix with the supplier: at minus four I want a cold-weather mix with an accelerator and "
+    "no calcium chloride because the slab has post-tension ducts. I'd pour in the afternoon so the early "
+    "hydration happens above freezing, with heated enclosures and insulated blankets ready, and thermocouples "
+    "cast in so we log the slab temperature every hour. If the core drops below five degrees in the first "
+    "forty-eight hours we extend the blanket time, and I wouldn't strike the props until cube results hit the "
+    "engineer's transfer strength. On the Sheffield job we did exactly this in January and hit thirty newtons "
+    "at seven days."
+)
+TECHNICAL_MEDIUM = (
+    "I'd talk to the supplier about a mix for cold weather and make sure we have blankets to cover the slab "
+    "after the pour. I'd also check the forecast and maybe move the pour if it gets too cold."
+)
+TECHNICAL_CONFIDENTLY_WRONG = (
+    "Easy: I'd add extra water to the mix so it doesn't freeze up in the pump, that's the standard way in "
+    "winter. Blankets aren't needed for a slab this thick because concrete always generates enough heat on its "
+    "own. I'd strike the props the next morning as usual, since the cold basically makes it set faster, and "
+    "we don't wait for cube results on a tight programme."
+)
+#: A story question answered with no occasion at all: only how things are in general.
+NO_OCCASION = (
+    "Subcontractor delays are something I take very seriously, because the programme depends on every package. "
+    "My approach is to keep close to each subcontractor's foreman, track their materials and labour weekly in "
+    "the look-ahead, and flag risks early to the project manager so there is time to resequence the work."
+)

@@ -129,6 +129,7 @@ def test_each_adversarial_answer_scores_below_the_medium_answer_and_is_flagged(i
 @pytest.mark.parametrize(
     "name",
     [
+        "NO_OCCASION",
         "RESTATED_JD",
         "RESTATED_RESUME",
         "RESTATED_QUESTION",
@@ -157,6 +158,27 @@ def test_own_cases_are_flagged_for_what_they_are() -> None:
     assert injected.has_flag(FlagKind.INJECTION_ATTEMPT)
     assert [c.score for c in injected.criteria] == [c.score for c in _own(own.MEDIUM).criteria]
     assert not _own(own.STRONG).flags
+
+
+def test_confident_sweeping_claims_are_held_below_a_thin_answer_until_a_reviewer_checks_them() -> None:
+    interview_setup = own.setup(InterviewType.TECHNICAL)
+    question = default_question(own.TECHNICAL_QUESTION, interview_setup.interview_type, number=1)
+    strong, medium, wrong = (
+        evaluate_answer(question, answer, interview_setup)
+        for answer in (own.TECHNICAL_STRONG, own.TECHNICAL_MEDIUM, own.TECHNICAL_CONFIDENTLY_WRONG)
+    )
+    assert strong.overall > medium.overall > wrong.overall
+    (flag,) = [f for f in wrong.flags if f.kind is FlagKind.NOT_VERIFIED]
+    assert "unqualified certainty" in flag.detail and "held at 4.5" in flag.detail and flag.quotes
+    (careful,) = [f for f in strong.flags if f.kind is FlagKind.NOT_VERIFIED]
+    assert "held" not in careful.detail and careful.quotes == [], "one 'exactly' does not make an answer reckless"
+
+
+def test_a_story_question_answered_in_generalities_tells_no_occasion() -> None:
+    general = _own(own.NO_OCCASION)
+    assert (general.score_of("structure") or 0) <= 3 and (general.score_of("evidence") or 0) <= 3
+    assert "tells no occasion" in next(c.rationale for c in general.criteria if c.criterion == "structure")
+    assert general.overall < _own(own.MEDIUM).overall
 
 
 def test_padding_never_raises_a_score_and_repeating_is_not_more_evidence() -> None:
