@@ -283,15 +283,24 @@ def test_technical_accuracy_is_marked_not_verified_by_the_builtin_engine() -> No
 
 def test_feedback_never_contradicts_its_own_evidence() -> None:
     for item_id, item in TUNE.items():
-        for grade, answer in item["answers"].items():
+        answers = {**item["answers"], **{a["kind"]: a["text"] for a in item["adversarial"]}}
+        for grade, answer in answers.items():
             evaluation = _score(item_id, answer)
             evidence = evaluation.score_of("evidence") or 0
-            if "Quantify" in evaluation.improvement.text or "in numbers" in evaluation.improvement.text:
-                assert "measured result" not in next(
-                    c.rationale for c in evaluation.criteria if c.criterion == "evidence"
-                ).replace("no measured result", ""), (item_id, grade)
-            if evaluation.strength.text.startswith("Backs the answer with checkable specifics"):
+            why = {c.criterion: c.rationale for c in evaluation.criteria}
+            if "in numbers" in evaluation.improvement.text:
+                assert "no measured result" in why["evidence"], (item_id, grade)
+            if "personally did" in evaluation.improvement.text:
+                assert "no own action" in why["evidence"], (item_id, grade)
+            strength = evaluation.strength.text
+            if strength.startswith("Backs the answer with checkable specifics"):
                 assert evidence >= 5, (item_id, grade)
+            if strength.startswith("Gets to the point"):
+                assert "Delivery: direct" in why["communication"], (item_id, grade)
+            if strength.startswith("Tells a complete story"):
+                assert "missing:" not in why["structure"], (item_id, grade)
+            if strength.endswith("with substance."):
+                assert "talks around" not in why["relevance"], (item_id, grade)
             quotes = _all_quotes(evaluation)
             assert len(quotes) == len(set(quotes)), (item_id, grade)
 

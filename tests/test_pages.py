@@ -402,10 +402,16 @@ def test_the_report_on_a_phone_shows_flags_and_notes_without_horizontal_scrollin
             assert flags.is_visible()
             injection = page.locator('#flags li[data-kind="injection_attempt"]')
             assert f"Question {injected}" in injection.inner_text()
-            assert "10/10" in injection.inner_text(), "the attempt is quoted"
             assert page.locator('#flags li[data-kind="restated_job_description"]').count() >= 1
             card = page.locator(f'.question-card[data-question="{injected}"]')
-            assert card.locator('.flags li[data-kind="injection_attempt"]').count() == 1
+            on_card = card.locator('.flags li[data-kind="injection_attempt"]')
+            assert "10/10" in on_card.inner_text(), "the attempt is quoted under its answer"
+            injection.locator("a.question-link").click()
+            assert page.evaluate("() => location.hash") == f"#question-{injected}"
+
+            # Each quote appears once on the page (the answers' highlights aside).
+            quoted = page.evaluate("""() => [...document.querySelectorAll('#report q')].map((q) => q.textContent)""")
+            assert len(quoted) == len(set(quoted)), [q for q in quoted if quoted.count(q) > 1]
 
             # The observer's private note is on the page, as in the Markdown report.
             assert page.locator("#observers-section").is_visible()

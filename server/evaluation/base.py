@@ -139,16 +139,24 @@ def distinct_quotes(
     criteria: list[CriterionScore], strength: Judgement, improvement: Judgement, per_item: int = 2
 ) -> tuple[list[CriterionScore], Judgement, Judgement]:
     """The same judgements with each quote used once: a report that cites one sentence three times as
-    evidence overstates it. Criteria claim quotes first (in :data:`QUOTE_ORDER`), then the strength, then
-    the improvement; each keeps at most ``per_item``."""
+    evidence overstates it. Criteria take turns (in :data:`QUOTE_ORDER`), each claiming its next preferred
+    quote not yet used, so that every criterion gets one before any gets a second; then the strength, then
+    the improvement. Each keeps at most ``per_item``."""
     used: set[str] = set()
+    ordered = sorted(criteria, key=lambda c: _order(c.criterion))
+    claimed: dict[str, list[str]] = {c.criterion: [] for c in ordered}
+    for _ in range(per_item):
+        for criterion in ordered:
+            pick = next((q for q in criterion.quotes if _quote_key(q) not in used), None)
+            if pick is not None:
+                claimed[criterion.criterion].append(pick)
+                used.add(_quote_key(pick))
 
     def claim(quotes: list[str]) -> list[str]:
         kept = [q for q in dict.fromkeys(quotes) if _quote_key(q) not in used][:per_item]
         used.update(_quote_key(q) for q in kept)
         return kept
 
-    claimed = {c.criterion: claim(list(c.quotes)) for c in sorted(criteria, key=lambda c: _order(c.criterion))}
     return (
         [c.model_copy(update={"quotes": claimed[c.criterion]}) for c in criteria],
         strength.model_copy(update={"quotes": claim(list(strength.quotes))}),

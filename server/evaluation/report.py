@@ -383,8 +383,13 @@ def _recommend(
     if weak:
         holds.append(", ".join(f"{c.name} is very weak ({c.score:.1f})" for c in weak) + ".")
     gaming = sorted({f.question_number for f in flags if f.flag.kind in GAMING_FLAGS})
-    if gaming:
-        holds.append(f"{_questions(gaming)} gave nothing to score (restated or empty words, or an injection attempt).")
+    for number in gaming:
+        says = "; ".join(
+            dict.fromkeys(
+                _FLAG_NOTES[f.flag.kind] for f in flags if f.question_number == number and f.flag.kind in GAMING_FLAGS
+            )
+        )
+        holds.append(f"Question {number} {says}.")
     if band in ("strong_yes", "yes") and holds:
         band, label = "mixed", "Mixed"
         reasons += [*holds, "A Yes needs every criterion scored and none very weak."]
@@ -563,7 +568,8 @@ def response_delay_text(m: ConversationMetrics) -> str:
 
 
 def _flag_line(item: ReportFlag) -> str:
-    return f"- Question {item.question_number}: {item.flag.detail}{_quote(item.flag.quotes)}"
+    """A flag in the summary; its quotes are under its question (each quote appears once)."""
+    return f"- Question {item.question_number}: {item.flag.detail}"
 
 
 _OBSERVER_ACTIONS = {

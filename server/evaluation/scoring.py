@@ -203,10 +203,10 @@ def evaluate_answer(
                 detail="Communication was not judged: the transcript is unreliable.",
             )
         )
-    criteria = _criteria(rubric, scored)
+    criteria, _, _ = distinct_quotes(_criteria(rubric, scored), Judgement(text=""), Judgement(text=""))
     overall = rubric.weighted({c.criterion: None if c.score is None else float(c.score) for c in criteria})
     overall = min(overall, _ceiling(reading))
-    criteria, strength, improvement = distinct_quotes(criteria, *_feedback(rubric, criteria, reading))
+    strength, improvement = _feedback(rubric, criteria, reading)
     return AnswerEvaluation(
         question_number=question.number,
         question=question.text,
@@ -284,7 +284,7 @@ def _topical(
     if pieces:
         role = np.sort(similarities(encoder, [u.clean for u in live], pieces).max(axis=1))[-2:].mean()
         closeness = max(closeness, 0.85 * float(role))
-    return round(closeness, 3), [live[i] for i in order[:2]]
+    return round(closeness, 3), [live[i] for i in order[:3]]
 
 
 def _value(unit: Unit, novel: set[str], style: QuestionStyle) -> float:
@@ -325,7 +325,7 @@ def _evidence(r: _Reading) -> _Scored:
     found.append("a measured result" if measured else "no measured result")
     if details:
         found.append("details: " + ", ".join(details))
-    return _Scored(_clamp(points), "Best-supported units show " + "; ".join(found) + ".", [u.text for u in best[:2]])
+    return _Scored(_clamp(points), "Best-supported units show " + "; ".join(found) + ".", [u.text for u in best])
 
 
 def _depth(r: _Reading) -> _Scored:
@@ -361,8 +361,9 @@ def _depth(r: _Reading) -> _Scored:
         rationale += f" Waves {len(dismissive)} point(s) away with unqualified certainty."
     if guesses > 1 and r.style is not QuestionStyle.BEHAVIORAL:
         rationale += f" Guesses ({guesses} hedges) where it should reason."
-    quotes = [u.text for u in kinds.values() if u][:2]
-    return _Scored(_clamp(points), rationale, quotes)
+    showing = [u for u in (*kinds.values(), alternatives) if u is not None]
+    more = r.best([u for u in r.substantive if u.reason or u.condition or u.check or u.lesson], 4)
+    return _Scored(_clamp(points), rationale, [u.text for u in dict.fromkeys([*showing, *more])])
 
 
 def _structure(r: _Reading) -> _Scored:
@@ -382,7 +383,7 @@ def _structure(r: _Reading) -> _Scored:
         rationale = f"Story parts present: {', '.join(present) or 'none'}" + (
             f"; missing: {', '.join(missing)}." if missing else "."
         )
-        quotes = [u.text for u in (situation, action, result) if u]
+        quotes = [u.text for u in (situation, action, result, lesson) if u]
     elif r.style is QuestionStyle.SYSTEM_DESIGN:
         shown = {
             p: max((_shown(r, u) for u in substantive if pattern.search(u.clean)), default=0.0)
@@ -391,7 +392,7 @@ def _structure(r: _Reading) -> _Scored:
         covered = [p for p, weight in shown.items() if weight > 0]
         points = 1.0 + 1.8 * sum(shown.values())
         rationale = f"Design parts covered with substance: {', '.join(covered) or 'none'}."
-        quotes = [u.text for u in r.best(substantive, 2)]
+        quotes = [u.text for u in r.best(substantive, 4)]
     else:
         steps = r.best([u for u in substantive if u.acts or u.own_action])
         check = r.strongest("check")
@@ -404,7 +405,7 @@ def _structure(r: _Reading) -> _Scored:
         if _acts_before_finding_out(r):
             points -= 2.5
             rationale += " Asked how to find out, it acts before finding out what is wrong."
-        quotes = [u.text for u in steps[:2]]
+        quotes = [u.text for u in dict.fromkeys([*steps, *([check] if check else [])])]
     return _Scored(_clamp(points), rationale, quotes)
 
 
@@ -444,7 +445,7 @@ def _relevance(r: _Reading, semantic: bool) -> _Scored:
     rationale = f"On topic ({how})" if points >= 5 else f"Barely on topic ({how})"
     rationale += "; it stays general, so it talks around the question" if substance < 0.6 else ""
     rationale += f"; leaves unanswered what was asked: {', '.join(unanswered)}." if unanswered else "."
-    return _Scored(_clamp(points), rationale, [u.text for u in top[:1]])
+    return _Scored(_clamp(points), rationale, [u.text for u in top])
 
 
 #: What a question asks for beyond its topic, and which units answer each part.
@@ -557,8 +558,8 @@ def _communication(r: _Reading, kept: str, unreliable: float | None) -> _Scored:
         points = min(points, 5.0 + 1.5 * supported)
         notes.append("too little said to judge clarity fully")
     rationale = "Delivery: " + (", ".join(notes) if notes else "direct, every sentence carries the answer") + "."
-    quote = next((u.text for u in live if u.index == first_point), None) if first_point is not None else None
-    return _Scored(_clamp(points), rationale, [quote] if quote else [])
+    carried = [u.text for u in live if r.value[u.index] >= SUBSTANTIVE]
+    return _Scored(_clamp(points), rationale, carried[:3])
 
 
 #: What a story question's criteria are held at when the answer tells no occasion at all.
@@ -676,13 +677,15 @@ def _criteria(rubric: Rubric, scored: dict[str, _Scored]) -> list[CriterionScore
 def _feedback(rubric: Rubric, criteria: list[CriterionScore], r: _Reading) -> tuple[Judgement, Judgement]:
     """One strength and one improvement, each true of the answer's own evidence, quoting words no criterion
     quotes already (:func:`~server.evaluation.base.distinct_quotes` then keeps every quote once)."""
-    used = {q for c in criteria for q in c.quotes[:2]}
+    used = {q for c in criteria for q in c.quotes}
     judged = [c for c in criteria if c.score is not None]
     order = [c.id for c in rubric.criteria]
     best = max(judged, key=lambda c: (c.score or 0, -order.index(c.criterion)))
     worst = min(judged, key=lambda c: (c.score or 0, order.index(c.criterion)))
     strength_text, strength_units = _strength(best, r)
-    strength_quotes = [u.text for u in strength_units if u.text not in used][:1]
+    top = max((r.value[u.index] for u in r.live), default=0.0)
+    worthy = [u for u in strength_units if r.value[u.index] >= top / 2]  # a strength quotes nothing weak
+    strength_quotes = [u.text for u in worthy if u.text not in used][:1]
     used.update(strength_quotes)
     improvement_text, improvement_units = _improvement(worst, r)
     improvement_quotes = [u.text for u in improvement_units if u.text not in used][:1]
@@ -693,28 +696,44 @@ def _feedback(rubric: Rubric, criteria: list[CriterionScore], r: _Reading) -> tu
 
 
 def _strength(best: CriterionScore, r: _Reading) -> tuple[str, list[Unit]]:
+    """The best criterion's strength, worded only as far as its own rationale goes (a story with a part
+    missing is not "complete"; an answer that talks around the question does not answer it "with substance")."""
     if (best.score or 0) < 5 or not r.substantive:
         return "No clear strength yet: the answer needs a concrete example of what was done.", []
     if best.criterion == "evidence":
         top = r.best(count=1)[0]
-        named = ", ".join(top.specifics[:3])
-        return "Backs the answer with checkable specifics" + (f" ({named})." if named else "."), r.best()
+        if top.specifics:
+            return f"Backs the answer with checkable specifics ({', '.join(top.specifics[:3])}).", r.best()
+        return "Backs the answer with concrete actions and the things they concerned.", r.best()
     if best.criterion == "depth":
         found = [u for u in r.substantive if u.reason or u.lesson or u.check]
         return "Explains why and how, not only what happened.", found
     if best.criterion == "structure":
-        if r.style is QuestionStyle.BEHAVIORAL:
-            return "Tells a complete story: the situation, what they did, and how it ended.", r.substantive
-        return "Lays out an ordered approach, step by step.", r.substantive
+        if r.style is not QuestionStyle.BEHAVIORAL:
+            return "Lays out an ordered approach, step by step.", r.substantive
+        if "missing:" in best.rationale:
+            return "Tells what happened in an order that is easy to follow.", r.substantive
+        return "Tells a complete story: the situation, what they did, and how it ended.", r.substantive
     if best.criterion == "relevance":
+        if "talks around" in best.rationale:
+            return "Stays on the topic of the question.", r.substantive
         return "Answers the question that was asked, with substance.", r.substantive
-    return "Gets to the point and keeps every sentence on it.", r.substantive
+    if "Delivery: direct" in best.rationale:
+        return "Gets to the point and keeps every sentence on it.", r.substantive
+    return "Easy to follow.", r.substantive
 
 
 def _improvement(worst: CriterionScore, r: _Reading) -> tuple[str, list[Unit]]:
+    """What would raise the weakest criterion, asked only of what the answer lacks."""
     vague = [u for u in r.live if r.value[u.index] < SUBSTANTIVE]
     if not r.substantive:
         return "Give one real example: what you personally did, with what, and what came of it.", vague
+    if (worst.score or 0) >= 8:
+        if not any(u.measured_result for u in r.substantive):
+            return "Little to improve; say what changed as a result, in numbers if you can.", vague
+        if not any(u.lesson for u in r.substantive):
+            return "Little to improve; add what you would do differently, or what you learned.", vague
+        return "Little to improve: keep answers this concrete.", []
     if worst.criterion == "evidence" or (worst.criterion == "relevance" and r.restated):
         if not any(u.own_action for u in r.substantive):
             return "Say what you personally did, not only what the team did or what one would do.", vague

@@ -123,6 +123,8 @@ function questionLink(questionNumber: number): HTMLAnchorElement {
   return link;
 }
 
+/** A flag: in the summary with a link to its question, on the question's card with the words it is about
+ * (so each quote appears once on the page). */
 function flagItem(flag: Flag, questionNumber: number | null): HTMLLIElement {
   const item = make("li", "flag");
   item.dataset["kind"] = flag.kind;
@@ -131,7 +133,7 @@ function flagItem(flag: Flag, questionNumber: number | null): HTMLLIElement {
   if (questionNumber !== null) head.append(" · ", questionLink(questionNumber));
   head.append(` — ${flag.detail}`);
   item.append(head);
-  if (flag.quotes.length) item.append(quoteList(flag.quotes));
+  if (questionNumber === null && flag.quotes.length) item.append(quoteList(flag.quotes));
   return item;
 }
 
