@@ -1,4 +1,5 @@
-"""Run every benchmark, one after the other, and end with one ``name=value`` per figure.
+"""Run every benchmark (the evaluator's ranking of graded answers, then latency and capacity), one after the
+other, and end with one ``name=value`` per figure.
 
 Run: ``make bench`` or ``python benchmarks/run_all.py`` from the repository root (about 12 minutes on
 2 cores). Each benchmark prints its own table first; see ``benchmarks/README.md``.
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the project's packages importable
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import abuser, capacity, premature_cutoffs, question_quality, turn_latency  # noqa: E402
+from benchmarks import abuser, capacity, premature_cutoffs, question_quality, rank_correlation, turn_latency  # noqa: E402
 
 # The packages whose versions move the speech engines' timings (pinned in requirements.lock).
 ENGINE_PACKAGES = ("faster-whisper", "ctranslate2", "numpy", "onnxruntime", "piper-tts", "av")
@@ -40,6 +41,7 @@ def main() -> None:
     started = time.monotonic()
     print(f"Run: {describe_run()}", flush=True)
     questions = question_quality.figures(question_quality.run())
+    ranking = rank_correlation.run(("tune", "heldout"))["heldout"].figures()
     latency = turn_latency.run()
     print(flush=True)
     load = capacity.run()
@@ -49,6 +51,7 @@ def main() -> None:
     abuse = abuser.run()
     print(f"\nAll benchmarks took {(time.monotonic() - started) / 60:.1f} minutes. At the end: {describe_run()}\n")
     figures = {
+        **{name: ranking[name] for name in rank_correlation.HEADLINE},
         "response_gap_p50_ms": latency["response_gap_p50_ms"],
         "response_gap_p95_ms": latency["response_gap_p95_ms"],
         "overhead_p99_ms_at_200": load["overhead_p99_ms_at_200"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from server.services.document_pool import DocumentPool
 from server.services.limits import PerKeyLimit
 from server.services.runtime import Services
 from server.store import create_store
+from server.text.embeddings import shared_encoder
 
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 
@@ -32,6 +34,8 @@ async def build_services(settings: Settings) -> Services:
     shared by every session."""
     auth = recruiter_auth(settings)
     stt, tts, vad = create_engines(settings)
+    # The scorer's sentence-embedding model (both evaluators use it): loaded now, not by the first answer.
+    await asyncio.to_thread(shared_encoder)
     store = create_store(settings)
     await store.open()
     bus = create_bus(settings)

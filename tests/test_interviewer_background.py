@@ -8,7 +8,7 @@ from server.conversation.machine import InterviewMachine
 from server.conversation.planning import PlannedQuestion
 from server.conversation.setup import InterviewSetup
 from server.evaluation.background import BackgroundEvaluations
-from server.evaluation.base import AnswerEvaluation
+from server.evaluation.base import AnswerEvaluation, FlagKind
 from server.evaluation.builtin import BuiltinEvaluator
 from tests.interviewer_fixtures import STRONG_BEHAVIORAL, THIN, setup
 
@@ -18,15 +18,26 @@ class HeldFirstEvaluator:
 
     name = "held-first"
 
-    def __init__(self) -> None:
+    def __init__(self, expected: int = 1) -> None:
+        self.expected = expected
+        self.later_done = asyncio.Event()
         self.calls = 0
+        self.confidences: list[float | None] = []
         self.inner = BuiltinEvaluator()
         self.first_started = asyncio.Event()
         self.release_first = asyncio.Event()
         self.first_cancelled = False
 
-    async def evaluate(self, question: PlannedQuestion | str, answer: str, setup: InterviewSetup) -> AnswerEvaluation:
+    async def evaluate(
+        self,
+        question: PlannedQuestion | str,
+        answer: str,
+        setup: InterviewSetup,
+        *,
+        asr_confidence: float | None = None,
+    ) -> AnswerEvaluation:
         self.calls += 1
+        self.confidences.append(asr_confidence)
         if self.calls == 1:
             self.first_started.set()
             try:
@@ -34,7 +45,7 @@ class HeldFirstEvaluator:
             except asyncio.CancelledError:
                 self.first_cancelled = True
                 raise
-        return await self.inner.evaluate(question, answer, setup)
+        return await self.inner.evaluate(question, answer, setup, asr_confidence=asr_confidence)
 
 
 async def test_submit_does_not_wait_and_results_are_delivered() -> None:
@@ -78,12 +89,38 @@ async def test_an_older_evaluation_finishing_late_is_dropped() -> None:
     assert latest[1] is delivered[0]
 
 
+async def test_the_recognisers_confidence_reaches_the_evaluator() -> None:
+    """A spoken answer the recogniser was unsure of is scored without judging its delivery, and says so."""
+    delivered: list[AnswerEvaluation] = []
+
+    async def on_result(evaluation: AnswerEvaluation) -> None:
+        delivered.append(evaluation)
+
+    evaluator = HeldFirstEvaluator()
+    evaluator.release_first.set()  # nothing held here
+    runner = BackgroundEvaluations(evaluator, setup(), on_result)
+    runner.submit("Tell me about a migration you led.", 1, STRONG_BEHAVIORAL, asr_confidence=0.3)
+    runner.submit("Tell me about yourself.", 2, STRONG_BEHAVIORAL)
+    await runner.drain(timeout_s=5)
+    assert sorted(evaluator.confidences, key=str) == [0.3, None]
+    unsure = next(e for e in delivered if e.question_number == 1)
+    assert unsure.score_of("communication") is None
+    assert {f.kind for f in unsure.flags} >= {FlagKind.UNRELIABLE_TRANSCRIPT, FlagKind.UNSCORED_CRITERION}
+    sure = next(e for e in delivered if e.question_number == 2)
+    assert sure.score_of("communication") is not None
+
+
 async def test_a_failing_callback_or_evaluator_does_not_break_the_runner() -> None:
     class Broken:
         name = "broken"
 
         async def evaluate(
-            self, question: PlannedQuestion | str, answer: str, setup: InterviewSetup
+            self,
+            question: PlannedQuestion | str,
+            answer: str,
+            setup: InterviewSetup,
+            *,
+            asr_confidence: float | None = None,
         ) -> AnswerEvaluation:
             raise RuntimeError("bug")
 

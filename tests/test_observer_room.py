@@ -82,7 +82,8 @@ async def test_late_observers_get_the_history_then_live_events_without_gap_or_du
 
     everything = early.events()
     assert_gapless(everything)
-    assert len(everything) > 20
+    # How many score events land depends on scoring time: a re-score that finishes first supersedes the earlier one.
+    assert len(everything) >= 18, " ".join(type(e.event).__name__ for e in everything)
     for observer in (late, later):
         history = observer.messages(m.History)
         assert len(history) == 1 and history[0].complete and history[0].events, "a late observer gets a history"

@@ -34,11 +34,21 @@ class BackgroundEvaluations:
         self._delivered: dict[int, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def submit(self, question: PlannedQuestion | str, question_number: int, answer: str) -> None:
-        """Score ``answer`` (all that was said about the question so far) without waiting for it."""
+    def submit(
+        self,
+        question: PlannedQuestion | str,
+        question_number: int,
+        answer: str,
+        *,
+        asr_confidence: float | None = None,
+    ) -> None:
+        """Score ``answer`` (all that was said about the question so far) without waiting for it.
+        ``asr_confidence``: the recogniser's mean per-segment probability over the spoken answers (``None``
+        when typed); a low one keeps delivery from being judged on words that may not be what was said."""
         sequence = self._submitted.get(question_number, 0) + 1
         self._submitted[question_number] = sequence
-        task = asyncio.get_running_loop().create_task(self._run(question, question_number, answer, sequence))
+        run = self._run(question, question_number, answer, sequence, asr_confidence)
+        task = asyncio.get_running_loop().create_task(run)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -58,9 +68,11 @@ class BackgroundEvaluations:
     def pending(self) -> int:
         return len(self._tasks)
 
-    async def _run(self, question: PlannedQuestion | str, number: int, answer: str, sequence: int) -> None:
+    async def _run(
+        self, question: PlannedQuestion | str, number: int, answer: str, sequence: int, asr_confidence: float | None
+    ) -> None:
         try:
-            evaluation = await self.evaluator.evaluate(question, answer, self.setup)
+            evaluation = await self.evaluator.evaluate(question, answer, self.setup, asr_confidence=asr_confidence)
         except asyncio.CancelledError:
             raise
         except Exception:

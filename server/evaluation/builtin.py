@@ -11,10 +11,19 @@ from server.evaluation.scoring import evaluate_answer
 
 
 class BuiltinEvaluator:
-    """Lexical rubric scoring, deterministic and offline. Runs in a worker thread (about 10 ms of CPU per
-    answer) so that a live session's audio keeps flowing meanwhile."""
+    """Rubric scoring by evidence units and sentence embeddings, deterministic and offline. Runs in a worker
+    thread (about 100-150 ms per answer on one core, most of it in onnxruntime, which releases the GIL) so
+    that a live session's audio keeps flowing meanwhile."""
 
     name = "builtin"
 
-    async def evaluate(self, question: PlannedQuestion | str, answer: str, setup: InterviewSetup) -> AnswerEvaluation:
-        return await asyncio.to_thread(evaluate_answer, as_planned(question, setup), answer, setup)
+    async def evaluate(
+        self,
+        question: PlannedQuestion | str,
+        answer: str,
+        setup: InterviewSetup,
+        *,
+        asr_confidence: float | None = None,
+    ) -> AnswerEvaluation:
+        planned = as_planned(question, setup)
+        return await asyncio.to_thread(evaluate_answer, planned, answer, setup, asr_confidence=asr_confidence)

@@ -7,16 +7,17 @@ as Markdown (:meth:`Report.to_markdown`). :meth:`Report.chart` gives the numbers
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from pydantic import BaseModel, Field
 
 from server.conversation.setup import InterviewSetup
-from server.evaluation.base import AnswerEvaluation, Judgement
+from server.evaluation.base import AnswerEvaluation, Flag, FlagKind, Judgement
 from server.evaluation.rubric import rubric_for
 from server.llm.usage import Prices, Usage
 from server.text.words import count_words
@@ -30,6 +31,16 @@ BANDS = (
     (6.5, "yes", "Yes"),
     (5.0, "mixed", "Mixed"),
     (0.0, "no", "No"),
+)
+#: A criterion whose mean is below this is "very weak": no "Yes" with one.
+VERY_WEAK = 4.0
+#: Flags that say an answer tried to game the score or had nothing to score: no "Strong yes" beside one.
+GAMING_FLAGS = (
+    FlagKind.RESTATED_JOB_DESCRIPTION,
+    FlagKind.RESTATED_RESUME,
+    FlagKind.RESTATED_QUESTION,
+    FlagKind.INJECTION_ATTEMPT,
+    FlagKind.NO_SUBSTANCE,
 )
 
 
@@ -56,6 +67,10 @@ class TurnLike(Protocol):
     def interrupted(self) -> bool: ...
     @property
     def asked_by(self) -> str: ...
+    @property
+    def asked_at(self) -> datetime: ...
+    @property
+    def answer_started_at(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -66,6 +81,9 @@ class Timings:
     interviewer_speech_ms: int | None = None
     #: Wall-clock length of the interview, if known.
     duration_ms: int | None = None
+    #: How long the question of each turn (by turn index) played, as the session sent it; a turn missing
+    #: here has its question's length estimated from its words.
+    question_speech_ms: dict[int, int] = field(default_factory=dict)
 
 
 class TranscriptEntry(BaseModel):
@@ -95,18 +113,37 @@ class ObserverAction(BaseModel):
 class CriterionSummary(BaseModel):
     criterion: str
     name: str
-    score: float = Field(ge=0, le=10)
+    score: float | None = Field(ge=0, le=10, description="Mean over the questions that scored it; null if none.")
+    scored_questions: int = Field(default=0, description="Questions whose evaluation scored this criterion.")
 
 
 class QuestionResult(BaseModel):
     question_number: int
     question: str
     overall: float
-    scores: dict[str, int]
+    scores: dict[str, int | None] = Field(description="Score per criterion; null when it could not be judged.")
+    evidence: dict[str, list[str]] = Field(
+        default_factory=dict, description="Per criterion, the candidate's words the score rests on (each once)."
+    )
     strength: Judgement
     improvement: Judgement
     engine: str
     fallback_reason: str | None = None
+    flags: list[Flag] = Field(default_factory=list)
+
+
+class Highlight(BaseModel):
+    """A strength or an improvement of the interview, pointing at the question whose card quotes it."""
+
+    question_number: int
+    text: str
+
+
+class ReportFlag(BaseModel):
+    """A flag of one answer, for the report's list of what a reader must check."""
+
+    question_number: int
+    flag: Flag
 
 
 class Recommendation(BaseModel):
@@ -120,10 +157,17 @@ class ConversationMetrics(BaseModel):
     interviewer_speaking_s: float
     talk_time_ratio: float = Field(description="Candidate's share of the talk time, 0-1.")
     words_per_minute: float | None = Field(description="Candidate's speaking rate over spoken answers.")
-    response_delay_ms_mean: float | None
+    response_delay_ms_mean: float | None = Field(
+        description="From the end of the question's speech to the start of the spoken answer; null if none measured."
+    )
     response_delay_ms_median: float | None
     response_delay_ms_max: int | None
+    response_delays_measured: int = Field(default=0, description="Spoken answers whose delay was measured.")
+    response_delay_estimated: bool = Field(
+        default=False, description="Some questions' speech lengths were estimated from their words."
+    )
     interviewer_speech_estimated: bool
+    spoken_answers: int = 0
     typed_answers: int
     interruptions: int
     duration_s: float | None = None
@@ -139,8 +183,9 @@ class Report(BaseModel):
     questions_scored: int
     criteria: list[CriterionSummary]
     questions: list[QuestionResult]
-    strengths: list[Judgement]
-    improvements: list[Judgement]
+    strengths: list[Highlight]
+    improvements: list[Highlight]
+    flags: list[ReportFlag] = Field(default_factory=list, description="What a reader must check, by question.")
     recommendation: Recommendation
     metrics: ConversationMetrics
     usage: Usage
@@ -155,8 +200,8 @@ class Report(BaseModel):
     def chart(self) -> dict[str, list[str] | list[float]]:
         """Series for the results page: one bar per criterion, one point per question."""
         return {
-            "criteria_labels": [c.name for c in self.criteria],
-            "criteria_scores": [c.score for c in self.criteria],
+            "criteria_labels": [c.name for c in self.criteria if c.score is not None],
+            "criteria_scores": [c.score for c in self.criteria if c.score is not None],
             "question_labels": [f"Q{q.question_number}" for q in self.questions],
             "question_scores": [q.overall for q in self.questions],
         }
@@ -186,23 +231,20 @@ def build_report(
         latest[evaluation.question_number] = evaluation
     scored = [latest[n] for n in sorted(latest)]
 
-    criteria = [
-        CriterionSummary(
-            criterion=c.id,
-            name=c.name,
-            score=round(statistics.fmean(e.score_of(c.id) for e in scored), 1) if scored else 0.0,
-        )
-        for c in rubric.criteria
-    ]
+    criteria = []
+    for c in rubric.criteria:
+        values = [score for e in scored if (score := e.score_of(c.id)) is not None]
+        mean = round(statistics.fmean(values), 1) if values else None
+        criteria.append(CriterionSummary(criterion=c.id, name=c.name, score=mean, scored_questions=len(values)))
     overall = round(statistics.fmean(e.overall for e in scored), 1) if scored else None
     planned = questions_planned if questions_planned is not None else setup.num_questions
     fallbacks = [e for e in scored if e.fallback_reason]
+    flags = [ReportFlag(question_number=e.question_number, flag=f) for e in scored for f in e.flags]
     notes = [
         f"Question {e.question_number} was scored by the builtin engine because the model failed: {e.fallback_reason}."
         for e in fallbacks
     ]
-    if any("instructions_ignored" in e.flags for e in scored):
-        notes.append("Some answers contained instructions addressed to the evaluator; they were ignored.")
+    notes += _flag_notes(flags)
     return Report(
         candidate_name=setup.candidate_name,
         job_title=setup.job_title,
@@ -218,16 +260,21 @@ def build_report(
                 question=e.question,
                 overall=e.overall,
                 scores={c.criterion: c.score for c in e.criteria},
+                evidence={c.criterion: list(c.quotes) for c in e.criteria},
                 strength=e.strength,
                 improvement=e.improvement,
                 engine=e.engine,
                 fallback_reason=e.fallback_reason,
+                flags=list(e.flags),
             )
             for e in scored
         ],
-        strengths=_distinct(e.strength for e in sorted(scored, key=lambda e: -e.overall) if e.strength.quotes),
-        improvements=_distinct(e.improvement for e in sorted(scored, key=lambda e: e.overall)),
-        recommendation=_recommend(overall, criteria, len(scored), planned, len(fallbacks)),
+        strengths=_highlights(
+            (e.question_number, e.strength) for e in sorted(scored, key=lambda e: -e.overall) if _praises(e)
+        ),
+        improvements=_highlights((e.question_number, e.improvement) for e in sorted(scored, key=lambda e: e.overall)),
+        flags=flags,
+        recommendation=_recommend(overall, criteria, len(scored), planned, len(fallbacks), flags),
         metrics=_metrics(turns, timings),
         usage=usage,
         estimated_cost_usd=usage.cost(prices or Prices()),
@@ -251,28 +298,111 @@ def build_report(
     )
 
 
-def _distinct(judgements: Iterable[Judgement], limit: int = 3) -> list[Judgement]:
+def _praises(evaluation: AnswerEvaluation) -> bool:
+    """Whether the evaluation found a strength worth listing (a weak answer's "no clear strength" is not one)."""
+    return evaluation.overall >= 5.0 and not any(f.kind in GAMING_FLAGS for f in evaluation.flags)
+
+
+def _highlights(judgements: Iterable[tuple[int, Judgement]], limit: int = 3) -> list[Highlight]:
+    """Distinct judgements, each pointing at its question (whose card holds the quotes, so they appear once)."""
     seen: set[str] = set()
-    kept: list[Judgement] = []
-    for judgement in judgements:
+    kept: list[Highlight] = []
+    for number, judgement in judgements:
         if judgement.text not in seen and len(kept) < limit:
             seen.add(judgement.text)
-            kept.append(judgement)
+            kept.append(Highlight(question_number=number, text=judgement.text))
     return kept
 
 
+_FLAG_NOTES = {
+    FlagKind.INJECTION_ATTEMPT: "held words addressed to the evaluator (ignored, scored nothing)",
+    FlagKind.RESTATED_JOB_DESCRIPTION: "restates the job description",
+    FlagKind.RESTATED_RESUME: "restates the resume",
+    FlagKind.RESTATED_QUESTION: "restates the question",
+    FlagKind.NO_SUBSTANCE: "says nothing concrete",
+    FlagKind.UNRELIABLE_TRANSCRIPT: "has an unreliable transcript; communication was not judged",
+    FlagKind.NOT_VERIFIED: "was not checked for technical accuracy by the builtin engine (needs a reviewer or "
+    "the openai evaluator)",
+}
+
+
+def _flag_notes(flags: list[ReportFlag]) -> list[str]:
+    """One note per kind of flag, naming the answers: "Question 2 restates the job description"."""
+    notes = []
+    for kind, says in _FLAG_NOTES.items():
+        numbers = sorted({f.question_number for f in flags if f.flag.kind is kind})
+        if numbers:
+            which = _questions(numbers)
+            notes.append(f"{which} {says}.")
+    return notes
+
+
+def _questions(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"Question {numbers[0]}"
+    return "Questions " + ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
+
+
 def _recommend(
-    overall: float | None, criteria: list[CriterionSummary], scored: int, planned: int, fallbacks: int
+    overall: float | None,
+    criteria: list[CriterionSummary],
+    scored: int,
+    planned: int,
+    fallbacks: int,
+    flags: list[ReportFlag],
 ) -> Recommendation:
+    """The band the overall score reaches, held back where the evidence does not carry it: too few answers
+    scored, a criterion never scored or very weak, an answer that gamed the score, technical accuracy that
+    nobody verified."""
     if overall is None:
         return Recommendation(band="insufficient", label="Not enough to judge", reasons=["No answer was scored."])
-    band, label = next((b, label) for floor, b, label in BANDS if overall >= floor)
-    ranked = sorted(criteria, key=lambda c: -c.score)
-    reasons = [
-        f"Overall {overall:.1f}/10 over {scored} scored question(s).",
-        f"Strongest: {ranked[0].name} ({ranked[0].score:.1f}).",
-        f"Weakest: {ranked[-1].name} ({ranked[-1].score:.1f}).",
-    ]
+    needed = min(planned, max(2, math.ceil(planned / 2)))
+    if scored < needed:
+        return Recommendation(
+            band="insufficient",
+            label="Not enough to judge",
+            reasons=[
+                f"Only {scored} of {planned} planned question(s) were scored (overall {overall:.1f}/10); "
+                f"at least {needed} are needed for a recommendation."
+            ],
+        )
+    band, label = next((b, name) for floor, b, name in BANDS if overall >= floor)
+    judged = [c for c in criteria if c.score is not None]
+    ranked = sorted(judged, key=lambda c: -(c.score or 0))
+    reasons = [f"Overall {overall:.1f}/10 over {scored} scored question(s)."]
+    if ranked:
+        reasons += [
+            f"Strongest: {ranked[0].name} ({ranked[0].score:.1f}).",
+            f"Weakest: {ranked[-1].name} ({ranked[-1].score:.1f}).",
+        ]
+    holds: list[str] = []
+    unscored = [c for c in criteria if c.score is None]
+    weak = [c for c in judged if (c.score or 0) < VERY_WEAK]
+    if unscored:
+        holds.append(f"{', '.join(c.name for c in unscored)} could not be scored.")
+    if weak:
+        holds.append(", ".join(f"{c.name} is very weak ({c.score:.1f})" for c in weak) + ".")
+    gaming = sorted({f.question_number for f in flags if f.flag.kind in GAMING_FLAGS})
+    for number in gaming:
+        says = "; ".join(
+            dict.fromkeys(
+                _FLAG_NOTES[f.flag.kind] for f in flags if f.question_number == number and f.flag.kind in GAMING_FLAGS
+            )
+        )
+        holds.append(f"Question {number} {says}.")
+    if band in ("strong_yes", "yes") and holds:
+        band, label = "mixed", "Mixed"
+        reasons += [*holds, "A Yes needs every criterion scored and none very weak."]
+    else:
+        reasons += holds
+    unverified = sorted({f.question_number for f in flags if f.flag.kind is FlagKind.NOT_VERIFIED})
+    if unverified:
+        reasons.append(
+            f"Technical accuracy of {_questions(unverified).lower()} was not verified by the builtin engine: "
+            "a reviewer or the openai evaluator should check it."
+        )
+        if band == "strong_yes":
+            band, label = "yes", "Yes"
     if scored < planned:
         reasons.append(f"{planned - scored} of {planned} planned question(s) were not answered or scored.")
     if fallbacks:
@@ -291,7 +421,8 @@ def _metrics(turns: Sequence[TurnLike], timings: Timings) -> ConversationMetrics
     )
     total = candidate_ms + interviewer_ms
     spoken_words = sum(count_words(t.answer) for t in voice)
-    gaps = [t.response_gap_ms for t in turns if t.response_gap_ms is not None]
+    delays = [measured for t in voice if (measured := response_delay(t, timings)) is not None]
+    gaps = [delay for delay, _ in delays]
     return ConversationMetrics(
         candidate_speaking_s=round(candidate_ms / 1000, 1),
         interviewer_speaking_s=round(interviewer_ms / 1000, 1),
@@ -300,15 +431,39 @@ def _metrics(turns: Sequence[TurnLike], timings: Timings) -> ConversationMetrics
         response_delay_ms_mean=round(statistics.fmean(gaps), 1) if gaps else None,
         response_delay_ms_median=float(statistics.median(gaps)) if gaps else None,
         response_delay_ms_max=max(gaps) if gaps else None,
+        response_delays_measured=len(gaps),
+        response_delay_estimated=any(guessed for _, guessed in delays),
         interviewer_speech_estimated=estimated,
+        spoken_answers=len(voice),
         typed_answers=sum(1 for t in turns if t.answered_by == "text"),
         interruptions=sum(1 for t in turns if t.interrupted),
         duration_s=round(timings.duration_ms / 1000, 1) if timings.duration_ms is not None else None,
     )
 
 
+def response_delay(turn: TurnLike, timings: Timings) -> tuple[int, bool] | None:
+    """How long the candidate took to start answering a spoken question, in milliseconds, and whether the
+    question's length had to be estimated. Measured from the end of the question's speech (asked at, plus
+    how long it played) to the start of the answer; an answer that started while the question was still
+    playing (the candidate cut in) counts as no delay. ``None`` when the answer's start was not recorded."""
+    if turn.response_gap_ms is not None:
+        return turn.response_gap_ms, False
+    if turn.answer_started_at is None:
+        return None
+    played = timings.question_speech_ms.get(turn.index)
+    guessed = played is None
+    if played is None:
+        played = count_words(turn.question) * 60_000 // ESTIMATED_INTERVIEWER_WPM
+    waited = (turn.answer_started_at - turn.asked_at).total_seconds() * 1000 - played
+    return max(0, round(waited)), guessed
+
+
 def _quote(quotes: list[str]) -> str:
     return "".join(f"\n  > “{q}”" for q in quotes)
+
+
+def _score_text(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
 def _markdown(r: Report) -> list[str]:
@@ -320,12 +475,16 @@ def _markdown(r: Report) -> list[str]:
         f"- Overall score: **{overall}** ({r.questions_scored} of {r.questions_planned} questions scored)",
         f"- Recommendation: **{r.recommendation.label}**",
         *(f"  - {reason}" for reason in r.recommendation.reasons),
+    ]
+    if r.flags:
+        lines += ["", "## To check", "", *(_flag_line(f) for f in r.flags)]
+    lines += [
         "",
         "## Scores by criterion",
         "",
         "| Criterion | Score |",
         "| --- | ---: |",
-        *(f"| {c.name} | {c.score:.1f} |" for c in r.criteria),
+        *(f"| {c.name} | {_score_text(c.score)} |" for c in r.criteria),
         "",
         "## Scores by question",
         "",
@@ -333,29 +492,44 @@ def _markdown(r: Report) -> list[str]:
         "| ---: | --- | " + " | ".join("---:" for _ in r.criteria) + " | ---: |",
         *(
             f"| {q.question_number} | {_cell(q.question)} | "
-            + " | ".join(str(q.scores.get(c.criterion, "")) for c in r.criteria)
+            + " | ".join(_score_text(q.scores.get(c.criterion)) for c in r.criteria)
             + f" | {q.overall:.1f} |"
             for q in r.questions
         ),
         "",
         "## Strengths",
         "",
-        *(f"- {s.text}{_quote(s.quotes)}" for s in r.strengths),
+        *(f"- {s.text} (question {s.question_number})" for s in r.strengths),
         "",
         "## Areas to improve",
         "",
-        *(f"- {s.text}{_quote(s.quotes)}" for s in r.improvements),
+        *(f"- {s.text} (question {s.question_number})" for s in r.improvements),
+    ]
+    names = {c.criterion: c.name for c in r.criteria}
+    for q in r.questions:
+        lines += ["", f"## Question {q.question_number}: {q.overall:.1f}/10", "", f"_{_cell(q.question)}_", ""]
+        lines += [f"- Flag: {f.detail}{_quote(f.quotes)}" for f in q.flags]
+        for criterion, quotes in q.evidence.items():
+            if quotes:
+                lines.append(
+                    f"- {names.get(criterion, criterion)} ({_score_text(q.scores.get(criterion))}):{_quote(quotes)}"
+                )
+        lines.append(f"- Strength: {q.strength.text}{_quote(q.strength.quotes)}")
+        lines.append(f"- To improve: {q.improvement.text}{_quote(q.improvement.quotes)}")
+        lines.append(
+            f"- Scored by the {q.engine} engine" + (f" (fallback: {q.fallback_reason})" if q.fallback_reason else "")
+        )
+    m = r.metrics
+    lines += [
         "",
         "## Conversation",
         "",
-        f"- Talk time: candidate {r.metrics.candidate_speaking_s:.0f} s, interviewer "
-        f"{r.metrics.interviewer_speaking_s:.0f} s{' (estimated)' if r.metrics.interviewer_speech_estimated else ''}"
-        f" (candidate share {r.metrics.talk_time_ratio:.0%})",
-        f"- Speaking rate: {_or_na(r.metrics.words_per_minute, '{:.0f} words per minute')}",
-        f"- Response delay: mean {_or_na(r.metrics.response_delay_ms_mean, '{:.0f} ms')}, median "
-        f"{_or_na(r.metrics.response_delay_ms_median, '{:.0f} ms')}, longest "
-        f"{_or_na(r.metrics.response_delay_ms_max, '{} ms')}",
-        f"- Typed answers: {r.metrics.typed_answers}; interruptions: {r.metrics.interruptions}",
+        f"- Talk time: candidate {m.candidate_speaking_s:.0f} s, interviewer "
+        f"{m.interviewer_speaking_s:.0f} s{' (estimated)' if m.interviewer_speech_estimated else ''}"
+        f" (candidate share {m.talk_time_ratio:.0%})",
+        f"- Speaking rate: {_or_na(m.words_per_minute, '{:.0f} words per minute')}",
+        f"- Response delay: {response_delay_text(m)}",
+        f"- Spoken answers: {m.spoken_answers}; typed answers: {m.typed_answers}; interruptions: {m.interruptions}",
         "",
         "## Usage and cost",
         "",
@@ -377,6 +551,25 @@ def _markdown(r: Report) -> list[str]:
         lines.append(f"**Candidate** ({t.answered_by}): {t.answer}")
         lines.append("")
     return lines
+
+
+def response_delay_text(m: ConversationMetrics) -> str:
+    """The response delay in words, consistent with what was measured (the page says the same)."""
+    if m.spoken_answers == 0:
+        return "not measured (no spoken answers)"
+    if m.response_delay_ms_mean is None:
+        return f"not recorded for the {m.spoken_answers} spoken answer(s)"
+    text = (
+        f"mean {m.response_delay_ms_mean:.0f} ms, median {m.response_delay_ms_median or 0:.0f} ms, longest "
+        f"{m.response_delay_ms_max} ms over {m.response_delays_measured} spoken answer(s), from the end of the "
+        "question to the start of the answer"
+    )
+    return text + (" (some question lengths estimated from their words)" if m.response_delay_estimated else "")
+
+
+def _flag_line(item: ReportFlag) -> str:
+    """A flag in the summary; its quotes are under its question (each quote appears once)."""
+    return f"- Question {item.question_number}: {item.flag.detail}"
 
 
 _OBSERVER_ACTIONS = {

@@ -5,7 +5,12 @@ each interview type words them and weighs them for what it tests. Each criterion
 anchors say what each band means, and are sent verbatim to a model that scores.
 
 Change a rubric's wording or weights only together with its ``version``: stored scores keep the version
-they were given under.
+they were given under, and results score again what was scored under another version.
+
+Version 2.0 added what the anchors did not say and scorers got wrong: words restated from the job
+description, the resume or the question are not evidence and do not answer anything; claims without an own
+action, a concrete object or a result are not evidence however many there are; length is no credit; and
+delivery is judged only from what a reliable transcript shows.
 """
 
 from __future__ import annotations
@@ -56,10 +61,11 @@ class Rubric(BaseModel):
     def criterion(self, criterion_id: str) -> Criterion:
         return next(c for c in self.criteria if c.id == criterion_id)
 
-    def weighted(self, scores: dict[str, float]) -> float:
-        """Weighted mean of the criterion scores, rounded to one decimal."""
-        total = sum(c.weight for c in self.criteria)
-        return round(sum(scores[c.id] * c.weight for c in self.criteria) / total, 1)
+    def weighted(self, scores: dict[str, float | None]) -> float:
+        """Weighted mean of the criteria that were scored (``None``: not judged), rounded to one decimal."""
+        judged = [c for c in self.criteria if scores.get(c.id) is not None]
+        total = sum(c.weight for c in judged)
+        return round(sum(float(scores[c.id] or 0) * c.weight for c in judged) / total, 1) if total else 0.0
 
     def as_text(self) -> str:
         """The rubric as plain text, for a model's system prompt and for the report's appendix."""
@@ -75,7 +81,7 @@ def _anchors(*descriptions: str) -> tuple[Anchor, ...]:
 
 
 _RELEVANCE = _anchors(
-    "Does not address the question, or answers a different one.",
+    "Does not address the question, answers a different one, or only restates the question or the job.",
     "Touches the topic but mostly talks around it.",
     "Addresses the question in general terms; parts are off-topic.",
     "Answers the question asked, with a clear link to the role.",
@@ -96,18 +102,18 @@ _STRUCTURE_TECHNICAL = _anchors(
     "Clear, ordered and complete: problem, approach, verification, follow-through.",
 )
 _EVIDENCE = _anchors(
-    "Nothing concrete: only generalities or hypotheticals.",
+    "Nothing concrete: generalities, buzzwords, or words restated from the job description or resume.",
     "A hint of a real example, with no details.",
     "A real example with some specifics (a tool, a step, a context).",
     "Specific actions by the candidate, named tools, and some numbers or outcomes.",
     "Precise, verifiable specifics: the candidate's own actions, named tools and measured results.",
 )
 _COMMUNICATION = _anchors(
-    "Very hard to follow; mostly fragments.",
-    "Understandable with effort; many restarts or very long run-ons.",
-    "Understandable; some rambling or heavy filler.",
-    "Clear and concise, with occasional filler.",
-    "Crisp, well-paced and easy to follow.",
+    "Very hard to follow; mostly fragments, or nothing said beyond generalities.",
+    "Understandable with effort; many restarts, very long run-ons, or padding around little content.",
+    "Understandable; some rambling, hedging or heavy filler, or the point comes late.",
+    "Clear and concise: gets to the point, with occasional filler.",
+    "Crisp and direct: every sentence carries the answer forward.",
 )
 _DEPTH_BEHAVIORAL = _anchors(
     "No insight into why or how; a bare statement.",
@@ -190,8 +196,9 @@ def _criteria(
             weight=communication_w,
             anchors=_COMMUNICATION,
             judges_delivery=True,
-            description="Clarity and concision of delivery. The only criterion where filler words, false "
-            "starts and speech-recognition slips may count.",
+            description="Clarity and concision of delivery, judged from what the transcript supports. The only "
+            "criterion where filler words, false starts and speech-recognition slips may count; not judged when "
+            "the transcript is unreliable.",
         ),
     )
 
@@ -199,7 +206,7 @@ def _criteria(
 RUBRICS: dict[InterviewType, Rubric] = {
     InterviewType.BEHAVIORAL: Rubric(
         id="behavioral",
-        version="1.0",
+        version="2.0",
         interview_type=InterviewType.BEHAVIORAL,
         criteria=_criteria(
             "Depth and insight",
@@ -211,7 +218,7 @@ RUBRICS: dict[InterviewType, Rubric] = {
     ),
     InterviewType.TECHNICAL: Rubric(
         id="technical",
-        version="1.0",
+        version="2.0",
         interview_type=InterviewType.TECHNICAL,
         criteria=_criteria(
             "Technical accuracy and depth",
@@ -223,7 +230,7 @@ RUBRICS: dict[InterviewType, Rubric] = {
     ),
     InterviewType.SYSTEM_DESIGN: Rubric(
         id="system_design",
-        version="1.0",
+        version="2.0",
         interview_type=InterviewType.SYSTEM_DESIGN,
         criteria=_criteria(
             "Design depth",
@@ -235,7 +242,7 @@ RUBRICS: dict[InterviewType, Rubric] = {
     ),
     InterviewType.MIXED: Rubric(
         id="mixed",
-        version="1.0",
+        version="2.0",
         interview_type=InterviewType.MIXED,
         criteria=_criteria(
             "Depth",

@@ -168,6 +168,7 @@ def _results_body(results: Results) -> ResultsResponse:
                 criteria={c.criterion: c.score for c in q.evaluation.criteria},
                 evidence={c.criterion: c.quotes for c in q.evaluation.criteria},
                 rationale={c.criterion: c.rationale for c in q.evaluation.criteria},
+                flags=list(q.evaluation.flags),
                 rubric_version=q.row.rubric_version,
                 engine=q.evaluation.engine,
                 evaluated_at=q.row.evaluated_at,

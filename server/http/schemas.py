@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from protocol.messages import MAX_ANSWER_CHARS, MAX_INT, Text, UtteranceKind
 from server.conversation.setup import BankQuestion, InterviewSetup, InterviewType
+from server.evaluation.base import Flag
 from server.evaluation.report import Report
 from server.services.documents import MAX_DOCUMENT_CHARS
 from server.store.base import InterviewRecord, InterviewStatus, InterviewSummary, PendingQuestion, StoredTurn
@@ -289,9 +290,18 @@ class QuestionScore(BaseModel):
     answer: str = Field(description="Everything said about the question: the main answer and follow-up answers.")
     score: float | None = Field(description="Overall score of the question, 0-10.")
     feedback: str
-    criteria: dict[str, int] = Field(description="Score per rubric criterion, 0-10.")
-    evidence: dict[str, list[str]] = Field(description="Per criterion, the candidate's words the score rests on.")
+    criteria: dict[str, int | None] = Field(
+        description="Score per rubric criterion, 0-10; null when the engine could not judge it (see `flags`)."
+    )
+    evidence: dict[str, list[str]] = Field(
+        description="Per criterion, the candidate's words the score rests on; each quote appears once."
+    )
     rationale: dict[str, str] = Field(description="Per criterion, why it got its score.")
+    flags: list[Flag] = Field(
+        default_factory=list,
+        description="What a reader must know about the answer: restated job description, resume or question, "
+        "an injection attempt, an unreliable transcript, an unscored criterion, accuracy not verified.",
+    )
     rubric_version: str
     engine: str = Field(description="The evaluator that scored it: builtin or openai.")
     evaluated_at: datetime

@@ -21,6 +21,7 @@ from server.evaluation.report import Report, Timings, build_report
 from server.evaluation.rubric import rubric_for
 from server.llm.usage import Usage, prices_from
 from server.observers.actions import observer_actions
+from server.observers.speech import speech_timings
 from server.services.runtime import Services
 from server.store.base import InterviewRecord, QuestionEvaluation, StoredTurn
 
@@ -138,11 +139,12 @@ async def interview_results(services: Services, record: InterviewRecord, *, resc
 
     now = datetime.now(UTC)
     rows = [stored[n] if n in kept else evaluation_row(scored[n], answers[n], now) for n in sorted(scored)]
+    timings = await speech_timings(services.store, record.id, list(record.turns), _timings(record))
     report = build_report(
         record.setup,
         record.turns,
         [scored[n] for n in sorted(scored)],
-        _timings(record),
+        timings,
         usage=Usage.model_validate(record.usage) if record.usage else Usage(),
         prices=prices_from(services.settings),
         questions_planned=_planned_count(record),

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from server.text.sentences import split_sentences
+
 _LIGATURES = str.maketrans(
     {
         "\ufb00": "ff",
@@ -166,3 +168,8 @@ def _is_page_furniture(line: str) -> bool:
     if _FILE_NAME.search(line) and len(words) <= 6:
         return True
     return bool(_TRAILING_PAGE.search(line) and (_RESUME_WORD.search(line) or len(words) <= 6))
+
+
+def quotable_units(text: str) -> list[str]:
+    """The sentences of a cleaned document, line by line: the units a quote can be taken from."""
+    return [sentence for line in clean_lines(text) for sentence in split_sentences(line.text)]

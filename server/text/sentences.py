@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(\s+)(?=[\"'“‘(]?[A-Z0-9])")
-_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "jr.", "sr.", "st.", "no.")
+_ABBREVIATIONS = frozenset(("e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "jr.", "sr.", "st.", "no."))
 _SPACE = re.compile(r"\s+")
 
 
@@ -20,12 +20,18 @@ def _cut(text: str) -> tuple[list[str], str]:
     start = 0
     for boundary in _BOUNDARY.finditer(text):
         sentence = text[start : boundary.start(1)].strip()
-        if sentence.lower().endswith(_ABBREVIATIONS):
+        if _last_word(sentence) in _ABBREVIATIONS:
             continue
         if sentence:
             sentences.append(sentence)
         start = boundary.end()
     return sentences, text[start:]
+
+
+def _last_word(sentence: str) -> str:
+    """The sentence's last word, lower-cased: "systems." must not read as the abbreviation "ms."."""
+    parts = sentence.rsplit(None, 1)
+    return parts[-1].lower().lstrip("(\"'“‘") if parts else ""
 
 
 def split_sentences(text: str) -> list[str]:

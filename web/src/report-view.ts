@@ -5,11 +5,16 @@ import { addDefinition, byId, make } from "./dom";
 import * as format from "./format";
 import { highlighted } from "./highlight";
 import {
+  type ConversationMetrics,
   type CriterionSummary,
+  type Flag,
+  type Highlight,
   type Judgement,
+  type ObserverAction,
   type QuestionResult,
   type QuestionScore,
   type Report,
+  type ReportFlag,
   type ReportTurn,
   type Results,
   STATUS_LABELS,
@@ -31,6 +36,8 @@ const ui = {
   criteriaChart: byId("criteria-chart", HTMLElement),
   questionsFigure: byId("questions-figure", HTMLElement),
   questionsChart: byId("questions-chart", HTMLElement),
+  flagsSection: byId("flags-section", HTMLElement),
+  flags: byId("flags", HTMLUListElement),
   strengths: byId("strengths", HTMLUListElement),
   improvements: byId("improvements", HTMLUListElement),
   questionsEmpty: byId("questions-empty", HTMLElement),
@@ -39,6 +46,8 @@ const ui = {
   usage: byId("usage", HTMLDListElement),
   notesSection: byId("notes-section", HTMLElement),
   notes: byId("notes", HTMLUListElement),
+  observersSection: byId("observers-section", HTMLElement),
+  observerActions: byId("observer-actions", HTMLUListElement),
   transcriptEmpty: byId("transcript-empty", HTMLElement),
   transcript: byId("transcript", HTMLOListElement),
 };
@@ -47,14 +56,16 @@ export function renderResults(results: Results): void {
   const report = results.report;
   renderHeader(results);
   renderOverview(results);
+  renderFlags(report.flags);
   renderCharts(report);
-  renderJudgements(ui.strengths, report.strengths, "strength", "No strength stood out yet.");
-  renderJudgements(ui.improvements, report.improvements, "improvement", "Nothing to improve was noted yet.");
+  renderHighlights(ui.strengths, report.strengths, "strength", "No strength stood out yet.");
+  renderHighlights(ui.improvements, report.improvements, "improvement", "Nothing to improve was noted yet.");
   renderQuestions(results.questions, report);
   renderMetrics(report);
   renderUsage(report);
   ui.notes.replaceChildren(...report.notes.map((note) => make("li", "", note)));
   ui.notesSection.hidden = report.notes.length === 0;
+  renderObserverActions(report.observer_actions ?? []);
   renderTranscript(report.transcript);
 }
 
@@ -93,6 +104,45 @@ function renderOverview(results: Results): void {
   ui.reasons.replaceChildren(...report.recommendation.reasons.map((reason) => make("li", "", reason)));
 }
 
+const FLAG_LABELS: Record<string, string> = {
+  restated_job_description: "Restates the job description",
+  restated_resume: "Restates the resume",
+  restated_question: "Restates the question",
+  injection_attempt: "Injection attempt",
+  unreliable_transcript: "Unreliable transcript",
+  unscored_criterion: "Not scored",
+  not_verified: "Not verified",
+  no_substance: "No substance",
+  empty_answer: "No answer",
+};
+
+/** The question card a flag or a highlight points at. */
+function questionLink(questionNumber: number): HTMLAnchorElement {
+  const link = make("a", "question-link", `Question ${questionNumber}`);
+  link.href = `#question-${questionNumber}`;
+  return link;
+}
+
+/** A flag: in the summary with a link to its question, on the question's card with the words it is about
+ * (so each quote appears once on the page). */
+function flagItem(flag: Flag, questionNumber: number | null): HTMLLIElement {
+  const item = make("li", "flag");
+  item.dataset["kind"] = flag.kind;
+  const head = make("p");
+  head.append(make("strong", "flag-kind", FLAG_LABELS[flag.kind] ?? format.label(flag.kind)));
+  if (questionNumber !== null) head.append(" · ", questionLink(questionNumber));
+  head.append(` — ${flag.detail}`);
+  item.append(head);
+  if (questionNumber === null && flag.quotes.length) item.append(quoteList(flag.quotes));
+  return item;
+}
+
+/** What a reader must check before sharing the report: each flag with the answer it is about. */
+function renderFlags(flags: ReportFlag[]): void {
+  ui.flagsSection.hidden = flags.length === 0;
+  ui.flags.replaceChildren(...flags.map((f) => flagItem(f.flag, f.question_number)));
+}
+
 function renderCharts(report: Report): void {
   const scored = report.questions.length > 0;
   ui.chartsEmpty.hidden = scored;
@@ -103,7 +153,9 @@ function renderCharts(report: Report): void {
     ui.questionsChart.replaceChildren();
     return;
   }
-  const criteria: Bar[] = report.criteria.map((c) => ({ label: c.name, value: c.score }));
+  const criteria: Bar[] = report.criteria
+    .filter((c): c is CriterionSummary & { score: number } => c.score !== null)
+    .map((c) => ({ label: c.name, value: c.score }));
   const questions: Bar[] = report.questions.map((q) => ({
     label: `Q${q.question_number}: ${format.truncate(q.question, QUESTION_LABEL_CHARS)}`,
     value: q.overall,
@@ -129,14 +181,23 @@ function judgementItem(judgement: Judgement, kind: "strength" | "improvement"): 
   return item;
 }
 
-function renderJudgements(
+/** The interview's strengths or improvements; each names its question, whose card quotes the answer. */
+function renderHighlights(
   list: HTMLUListElement,
-  judgements: Judgement[],
+  highlights: Highlight[],
   kind: "strength" | "improvement",
   none: string,
 ): void {
   list.replaceChildren(
-    ...(judgements.length ? judgements.map((j) => judgementItem(j, kind)) : [make("li", "status", none)]),
+    ...(highlights.length
+      ? highlights.map((h) => {
+          const item = make("li", `judgement ${kind}`);
+          const text = make("p", "", `${h.text} `);
+          text.append(make("span", "status", "("), questionLink(h.question_number), make("span", "status", ")"));
+          item.append(text);
+          return item;
+        })
+      : [make("li", "status", none)]),
   );
 }
 
@@ -162,6 +223,7 @@ function questionCard(
 ): HTMLLIElement {
   const card = make("li", "card question-card");
   card.dataset["question"] = String(score.question_number);
+  card.id = `question-${score.question_number}`;
 
   const heading = make("div", "question-heading");
   heading.append(
@@ -176,6 +238,13 @@ function questionCard(
     const grounding = make("p", "grounding status", `Asked about the ${source}: `);
     grounding.append(make("q", "", score.grounding.quote));
     card.append(grounding);
+  }
+
+  const flags = score.flags ?? result?.flags ?? [];
+  if (flags.length) {
+    const list = make("ul", "flags");
+    list.append(...flags.map((flag) => flagItem(flag, null)));
+    card.append(list);
   }
 
   const judgements = result ? [result.strength, result.improvement] : [];
@@ -206,21 +275,43 @@ function criteriaTable(score: QuestionScore, criteria: CriterionSummary[]): HTML
     const value = score.criteria[criterion.criterion];
     const quotes = score.evidence[criterion.criterion] ?? [];
     const row = make("tr");
-    const meter = make("meter");
-    meter.min = 0;
-    meter.max = 10;
-    meter.value = value ?? 0;
-    const scoreCell = make("td", "number", value === undefined ? format.NOT_KNOWN : String(value));
-    scoreCell.prepend(meter);
-    const evidenceCell = make("td");
+    const scoreCell = make("td", "number");
+    if (value === null) {
+      scoreCell.textContent = "Not scored";
+      scoreCell.classList.add("unscored");
+    } else if (value === undefined) {
+      scoreCell.textContent = format.NOT_KNOWN;
+    } else {
+      const meter = make("meter");
+      meter.min = 0;
+      meter.max = 10;
+      meter.value = value;
+      scoreCell.append(meter, String(value));
+    }
+    const evidenceCell = make("td", "evidence-cell");
     if (quotes.length) evidenceCell.append(quoteList(quotes));
     else evidenceCell.append(make("span", "status", "No quote"));
     const why = score.rationale[criterion.criterion];
     if (why) evidenceCell.append(make("p", "status rationale", why));
-    row.append(make("td", "", criterion.name), scoreCell, evidenceCell);
+    row.append(make("th", "criterion-name", criterion.name), scoreCell, evidenceCell);
+    row.firstElementChild?.setAttribute("scope", "row");
     body.append(row);
   }
   return table;
+}
+
+/** The response delay in words, as the Markdown report says it (server/evaluation/report.py). */
+export function responseDelayText(m: ConversationMetrics): string {
+  if (m.spoken_answers === 0) return "Not measured (no spoken answers)";
+  if (m.response_delay_ms_mean === null) {
+    return `Not recorded for the ${m.spoken_answers} spoken answer${m.spoken_answers === 1 ? "" : "s"}`;
+  }
+  const over = `${m.response_delays_measured} spoken answer${m.response_delays_measured === 1 ? "" : "s"}`;
+  return (
+    `mean ${format.milliseconds(m.response_delay_ms_mean)}, median ${format.milliseconds(m.response_delay_ms_median)}, ` +
+    `longest ${format.milliseconds(m.response_delay_ms_max)} over ${over}, from the end of the question to the ` +
+    `start of the answer${m.response_delay_estimated ? " (some question lengths estimated from their words)" : ""}`
+  );
 }
 
 function renderMetrics(report: Report): void {
@@ -242,15 +333,8 @@ function renderMetrics(report: Report): void {
     "Speaking rate",
     m.words_per_minute === null ? "No spoken answers" : `${Math.round(m.words_per_minute)} words per minute`,
   ).id = "words-per-minute";
-  addDefinition(
-    ui.metrics,
-    "Response delay",
-    m.response_delay_ms_mean === null
-      ? "Not measured (no spoken answers)"
-      : `mean ${format.milliseconds(m.response_delay_ms_mean)}, ` +
-          `median ${format.milliseconds(m.response_delay_ms_median)}, ` +
-          `longest ${format.milliseconds(m.response_delay_ms_max)}`,
-  ).id = "response-delay";
+  addDefinition(ui.metrics, "Response delay", responseDelayText(m)).id = "response-delay";
+  addDefinition(ui.metrics, "Spoken answers", String(m.spoken_answers));
   addDefinition(ui.metrics, "Typed answers", String(m.typed_answers));
   addDefinition(ui.metrics, "Interruptions", String(m.interruptions));
   addDefinition(ui.metrics, "Length", m.duration_s === null ? format.NOT_KNOWN : format.seconds(m.duration_s));
@@ -272,6 +356,33 @@ function renderUsage(report: Report): void {
   );
   addDefinition(ui.usage, "Engine fallbacks", String(u.fallbacks));
   addDefinition(ui.usage, "Estimated cost", format.dollars(report.estimated_cost_usd)).id = "estimated-cost";
+}
+
+const OBSERVER_ACTIONS: Record<string, string> = {
+  note: "Note",
+  ask_question: "Asked the interviewer to ask",
+  skip_topic: "Skipped the topic",
+  end_interview: "Ended the interview",
+};
+
+/** Observers' private notes and steering, in order, as the Markdown report lists them. */
+function renderObserverActions(actions: ObserverAction[]): void {
+  ui.observersSection.hidden = actions.length === 0;
+  ui.observerActions.replaceChildren(
+    ...actions.map((action) => {
+      const item = make("li", `observer-action ${action.action}`);
+      const head = make("p");
+      head.append(
+        make("time", "status", format.dateTime(action.at)),
+        " ",
+        make("strong", "", OBSERVER_ACTIONS[action.action] ?? format.label(action.action)),
+      );
+      if (action.by) head.append(make("span", "status", ` (${action.by})`));
+      item.append(head);
+      if (action.text) item.append(make("p", "observer-text", action.text));
+      return item;
+    }),
+  );
 }
 
 function transcriptEntry(speaker: "interviewer" | "candidate", title: string, text: string): HTMLLIElement {

@@ -21,18 +21,48 @@ export interface Judgement {
 export interface CriterionSummary {
   criterion: string;
   name: string;
-  score: number;
+  /** Mean over the questions that scored it; null when none could. */
+  score: number | null;
+  scored_questions: number;
+}
+
+/** What a reader must know about an answer: server/evaluation/base.py Flag. */
+export interface Flag {
+  kind: string;
+  detail: string;
+  criterion: string | null;
+  quotes: string[];
 }
 
 export interface QuestionResult {
   question_number: number;
   question: string;
   overall: number;
-  scores: Record<string, number>;
+  scores: Record<string, number | null>;
+  evidence: Record<string, string[]>;
   strength: Judgement;
   improvement: Judgement;
   engine: string;
   fallback_reason: string | null;
+  flags: Flag[];
+}
+
+/** A strength or an improvement of the interview; its quotes are on its question's card. */
+export interface Highlight {
+  question_number: number;
+  text: string;
+}
+
+export interface ReportFlag {
+  question_number: number;
+  flag: Flag;
+}
+
+export interface ObserverAction {
+  at: string;
+  action: string;
+  text: string;
+  by: string;
 }
 
 export interface ConversationMetrics {
@@ -43,7 +73,10 @@ export interface ConversationMetrics {
   response_delay_ms_mean: number | null;
   response_delay_ms_median: number | null;
   response_delay_ms_max: number | null;
+  response_delays_measured: number;
+  response_delay_estimated: boolean;
   interviewer_speech_estimated: boolean;
+  spoken_answers: number;
   typed_answers: number;
   interruptions: number;
   duration_s: number | null;
@@ -81,14 +114,16 @@ export interface Report {
   questions_scored: number;
   criteria: CriterionSummary[];
   questions: QuestionResult[];
-  strengths: Judgement[];
-  improvements: Judgement[];
+  strengths: Highlight[];
+  improvements: Highlight[];
+  flags: ReportFlag[];
   recommendation: { band: string; label: string; reasons: string[] };
   metrics: ConversationMetrics;
   usage: Usage;
   estimated_cost_usd: number;
   notes: string[];
   transcript: ReportTurn[];
+  observer_actions: ObserverAction[];
 }
 
 export interface QuestionScore {
@@ -98,9 +133,10 @@ export interface QuestionScore {
   answer: string;
   score: number | null;
   feedback: string;
-  criteria: Record<string, number>;
+  criteria: Record<string, number | null>;
   evidence: Record<string, string[]>;
   rationale: Record<string, string>;
+  flags: Flag[];
   rubric_version: string;
   engine: string;
   evaluated_at: string;
