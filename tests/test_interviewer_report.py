@@ -93,11 +93,16 @@ def test_the_latest_evaluation_of_each_question_counts() -> None:
     assert report.rubric == "behavioral@2.0" and report.questions_scored == 2 and report.questions_planned == 3
 
 
+#: Criterion scores that hold no band back (none unscored or very weak), and are not all alike.
+STEADY = {criterion: 6 + i % 3 for i, criterion in enumerate(CRITERIA)}
+
+
 def _scored(*overalls: float) -> list:
-    """The fixture's evaluations with the overall scores set: the band depends on nothing else."""
-    evaluations = _evaluations()
-    latest = [evaluations[1], evaluations[2]]  # question 1 re-scored after its follow-up, question 2
-    return [e.model_copy(update={"overall": overall}) for e, overall in zip(latest, overalls, strict=True)]
+    """Two scored questions with these overall scores and :data:`STEADY` criteria: the band follows the score."""
+    return [
+        _made(number, STEADY).model_copy(update={"overall": overall})
+        for number, overall in enumerate(overalls, start=1)
+    ]
 
 
 @pytest.mark.parametrize(

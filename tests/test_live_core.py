@@ -63,6 +63,8 @@ def test_a_finished_answer_is_saved_then_answered_without_transcribing_again() -
     (final,) = world.of(m.FinalTranscript)
     assert final.text == FINISHED and world.saved[0].answer == FINISHED
     assert world.saved[0].question_number == 1 and world.saved[0].kind == "question"
+    # The recogniser's confidence is kept with the turn and reaches the scorer (an unsure transcript is flagged).
+    assert world.saved[0].confidence == 0.9 and [(s.question_number, s.confidence) for s in world.scores] == [(1, 0.9)]
     after_decision = [c for _, c in world.commands[decided_before:] if isinstance(c, io.Transcribe)]
     turn_end = next(t for t, s in world.messages if isinstance(s, m.SpeechActivity) and not s.active)
     late = [c for t, c in world.commands if isinstance(c, io.Transcribe) and t >= turn_end]

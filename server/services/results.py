@@ -24,6 +24,7 @@ from server.observers.actions import observer_actions
 from server.observers.speech import speech_timings
 from server.services.runtime import Services
 from server.store.base import InterviewRecord, QuestionEvaluation, StoredTurn
+from server.text.transcripts import combined_confidence
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,13 @@ async def interview_results(services: Services, record: InterviewRecord, *, resc
     }
     missing = [n for n in answers if n not in kept]
     evaluator = create_evaluator(services.settings)
-    fresh = await asyncio.gather(*(evaluator.evaluate(_question(record, n), answers[n], record.setup) for n in missing))
+    heard = {
+        n: combined_confidence((t.answer, t.asr_confidence) for t in record.turns if t.question_number == n)
+        for n in missing
+    }
+    fresh = await asyncio.gather(
+        *(evaluator.evaluate(_question(record, n), answers[n], record.setup, asr_confidence=heard[n]) for n in missing)
+    )
     scored = {**kept, **{n: e.model_copy(update={"question_number": n}) for n, e in zip(missing, fresh, strict=True)}}
 
     report = _stored_report(record)

@@ -30,6 +30,7 @@ class StoredTurn:
     response_gap_ms: int | None = None
     interrupted: bool = False
     asked_by: str = "interviewer"  # "interviewer" | "observer" (an observer's question, spoken by the interviewer)
+    asr_confidence: float | None = None  # how sure the recogniser was of a spoken answer (0..1)
 
 
 @dataclass(frozen=True)

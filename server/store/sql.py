@@ -77,7 +77,7 @@ _OPEN = "('created', 'in_progress')"
 
 _TURN_COLUMNS = (
     "interview_id, turn_index, kind, question_number, question, answer, answered_by, asked_at, "
-    "answer_started_at, answered_at, answer_duration_ms, response_gap_ms, interrupted, asked_by"
+    "answer_started_at, answered_at, answer_duration_ms, response_gap_ms, interrupted, asked_by, asr_confidence"
 )
 _QUESTION_COLUMNS = (
     "interview_id, question_number, question_text, answer, score, feedback, rubric_version, evidence, evaluated_at"
@@ -155,6 +155,7 @@ def _turn_from_row(row: Row) -> StoredTurn:
         response_gap_ms=row["response_gap_ms"],
         interrupted=bool(row["interrupted"]),
         asked_by=row["asked_by"],
+        asr_confidence=row["asr_confidence"],
     )
 
 
@@ -424,7 +425,7 @@ class SqlStore:
                         (to_json(interviewer_state), _pending_json(pending), turn.asked_at, interview_id),
                     ),
                     (
-                        f"insert into turns ({_TURN_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+                        f"insert into turns ({_TURN_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
                         f"where exists (select 1 from interviews where id = ? and status in {_OPEN})",
                         (
                             interview_id,
@@ -441,6 +442,7 @@ class SqlStore:
                             turn.response_gap_ms,
                             turn.interrupted,
                             turn.asked_by,
+                            turn.asr_confidence,
                             interview_id,
                         ),
                     ),

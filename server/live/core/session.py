@@ -30,6 +30,7 @@ from server.live.core.speaking import ReplyInfo, Utterance
 from server.live.core.steering import SteeringDesk
 from server.live.core.turns import TurnConfig
 from server.text.sentences import SentenceSplitter
+from server.text.transcripts import combined_confidence
 
 #: The server sends speech at most this far ahead of playback (the client's buffer), so a barge-in wastes
 #: little and "what was played" stays close to "what was sent".
@@ -113,6 +114,8 @@ class LiveCore:
         self.listener = Listener(config.turns, config.vad_window_ms, self.echo, config.partial_interval_ms, self.jobs)
         self.listener.turn_index = len(resume.history)
         self.history = list(resume.history)
+        #: How sure the recogniser was of each answer in ``history`` (unknown for those of earlier connections).
+        self._heard: list[float | None] = [None] * len(resume.history)
         self.phase: CandidatePhase = "awaiting_hello"
         self.started = resume.started
         last = resume.history[-1] if resume.history else None
@@ -457,9 +460,15 @@ class LiveCore:
         self.history.append(record)
         self.send(m.FinalTranscript(turn=record.index, text=record.answer, answered_by=record.answered_by))
         self._emit(io.Count("turn", record.answered_by))
+        self._heard.append(pending.answer.confidence)
         if record.question_number > 0:
-            said = " ".join(t.answer for t in self.history if t.question_number == record.question_number)
-            self._emit(io.Score(record.question_number, said, pending.answer.confidence))
+            parts = [
+                (t.answer, c)
+                for t, c in zip(self.history, self._heard, strict=True)
+                if t.question_number == record.question_number
+            ]
+            said = " ".join(text for text, _ in parts)
+            self._emit(io.Score(record.question_number, said, combined_confidence(parts)))
         utterance = self._next
         if self._turns:
             # The candidate answered again meanwhile: the reply to the first answer is never spoken.

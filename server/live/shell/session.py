@@ -194,9 +194,9 @@ class LiveSession:
                 self._spawn(job, self._save(job, None))
             case io.SaveTurn(job=job, turn=turn):
                 self._spawn(job, self._save(job, turn))
-            case io.Score(question_number=number, answer=answer):
+            case io.Score(question_number=number, answer=answer, confidence=confidence):
                 question = question_from_snapshot(self.interviewer.snapshot(), number) or self._question_text(number)
-                self.evaluations.submit(question, number, answer)
+                self.evaluations.submit(question, number, answer, asr_confidence=confidence)
             case io.RefuseSteering(command_id=cid, request_id=rid, code=code, message=text):
                 refusal = CommandRefused(command_id=cid, request_id=rid, code=code, message=text)
                 with contextlib.suppress(Exception):
@@ -281,6 +281,7 @@ class LiveSession:
             answer_duration_ms=turn.answer_duration_ms,
             interrupted=turn.interrupted,
             asked_by=turn.asked_by,
+            asr_confidence=turn.confidence,
         )
 
     def _wall(self, monotonic: float) -> datetime:
