@@ -30,6 +30,7 @@ from server.live.core.turns import (
     TurnDetector,
     TurnEnded,
 )
+from server.text.transcripts import combined_confidence
 
 BYTES_PER_MS = INPUT_SAMPLE_RATE * 2 // 1000
 #: Audio kept before the start of speech: the first syllable is not clipped, and Whisper tiny mishears the
@@ -110,9 +111,7 @@ class SpokenTurn:
         return self.end_ms is not None and all(s.text is not None for s in self.segments)
 
     def confidence(self) -> float | None:
-        known = [(s.confidence, len(s.text or "")) for s in self.segments if s.confidence is not None and s.text]
-        total = sum(length for _, length in known)
-        return sum(c * length for c, length in known) / total if total else None
+        return combined_confidence((s.text or "", s.confidence) for s in self.segments)
 
 
 @dataclass(frozen=True)
