@@ -19,7 +19,7 @@ import pytest
 import websockets
 
 from protocol import messages as m
-from tests.conftest import ServerProcess
+from tests.conftest import ServerProcess, recruiter_headers
 from tests.live_client import DEFAULT_SETUP, LiveClient, dump, is_type
 from tests.observer_client import ws_base
 from tests.outage_support import postgres_behind_proxy, sqlite_write_locked
@@ -86,7 +86,7 @@ async def close_code_of(url: str) -> tuple[int | None, str]:
 async def test_an_answer_given_during_a_postgres_outage_is_saved_when_it_returns(tmp_path: Path) -> None:
     async with (
         server_on_postgres(tmp_path, retry_s=120) as (server, proxy),
-        httpx.AsyncClient(base_url=server.url, timeout=30) as http,
+        httpx.AsyncClient(base_url=server.url, timeout=30, headers=recruiter_headers()) as http,
     ):
         created = await create(http)
         candidate = await begin(server.url, created)
@@ -127,7 +127,7 @@ async def test_when_postgres_never_returns_the_session_closes_with_1013_losing_n
 ) -> None:
     async with (
         server_on_postgres(tmp_path, retry_s=3) as (server, proxy),
-        httpx.AsyncClient(base_url=server.url, timeout=30) as http,
+        httpx.AsyncClient(base_url=server.url, timeout=30, headers=recruiter_headers()) as http,
     ):
         created = await create(http)
         candidate = await begin(server.url, created)
@@ -153,7 +153,7 @@ async def test_when_postgres_never_returns_the_session_closes_with_1013_losing_n
 async def test_an_answer_given_while_sqlite_is_locked_is_saved_when_it_is_released(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "server", {"VIVA_STORE_RETRY_S": "120"}).start()
     try:
-        async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+        async with httpx.AsyncClient(base_url=server.url, timeout=30, headers=recruiter_headers()) as http:
             created = await create(http)
             candidate = await begin(server.url, created)
             await answer_when_asked(candidate, FIRST)

@@ -124,8 +124,9 @@ function questionLink(questionNumber: number): HTMLAnchorElement {
 }
 
 /** A flag: in the summary with a link to its question, on the question's card with the words it is about
- * (so each quote appears once on the page). */
-function flagItem(flag: Flag, questionNumber: number | null): HTMLLIElement {
+ * (so each quote appears once on the page: a quote the card already shows, such as the job description line
+ * the question was asked about, is pointed to rather than repeated). */
+function flagItem(flag: Flag, questionNumber: number | null, onCard: ReadonlySet<string> = new Set()): HTMLLIElement {
   const item = make("li", "flag");
   item.dataset["kind"] = flag.kind;
   const head = make("p");
@@ -133,7 +134,11 @@ function flagItem(flag: Flag, questionNumber: number | null): HTMLLIElement {
   if (questionNumber !== null) head.append(" · ", questionLink(questionNumber));
   head.append(` — ${flag.detail}`);
   item.append(head);
-  if (questionNumber === null && flag.quotes.length) item.append(quoteList(flag.quotes));
+  if (questionNumber === null) {
+    const fresh = flag.quotes.filter((quote) => !onCard.has(quote));
+    if (fresh.length) item.append(quoteList(fresh));
+    if (fresh.length < flag.quotes.length) item.append(make("p", "status", "Repeats the line quoted above."));
+  }
   return item;
 }
 
@@ -243,7 +248,8 @@ function questionCard(
   const flags = score.flags ?? result?.flags ?? [];
   if (flags.length) {
     const list = make("ul", "flags");
-    list.append(...flags.map((flag) => flagItem(flag, null)));
+    const shown = new Set(score.grounding?.quote ? [score.grounding.quote] : []);
+    list.append(...flags.map((flag) => flagItem(flag, null, shown)));
     card.append(list);
   }
 
