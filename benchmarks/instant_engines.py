@@ -54,7 +54,7 @@ class FixedSpeechToText:
 
     name = "fixed"
 
-    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> str:
+    async def transcribe(self, pcm16k: bytes, *, partial: bool = False, urgent: bool = False) -> str:
         return ANSWER
 
 

@@ -25,7 +25,7 @@ class RecordingStt:
     def __init__(self) -> None:
         self.calls: list[bool] = []
 
-    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> Transcript:
+    async def transcribe(self, pcm16k: bytes, *, partial: bool = False, urgent: bool = False) -> Transcript:
         self.calls.append(partial)
         return Transcript("from the embedded engine")
 

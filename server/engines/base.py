@@ -30,8 +30,9 @@ class SpeechToText(Protocol):
 
     name: str
 
-    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> Transcript:
-        """Transcribe a whole utterance. ``partial`` asks for a cheaper pass used for live captions."""
+    async def transcribe(self, pcm16k: bytes, *, partial: bool = False, urgent: bool = False) -> Transcript:
+        """Transcribe a whole utterance. ``partial`` asks for a cheaper pass used for live captions; ``urgent``
+        (a barge-in check: the interviewer talks over the candidate until it answers) goes before queued work."""
         ...
 
 

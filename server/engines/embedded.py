@@ -17,6 +17,20 @@ from pathlib import Path
 import numpy as np
 
 from server.engines.base import EngineError, Transcript
+from server.engines.priority import BACKGROUND, NORMAL, URGENT, PriorityExecutor
+
+#: Whisper's own window; an utterance is decoded in a window just longer than itself, at most this.
+WHISPER_WINDOW_S = 30
+
+
+def window_seconds(samples: int, rate: int = 16_000) -> int:
+    """The shortest whole-second window holding the utterance with a second to spare, at most Whisper's 30 s.
+
+    faster-whisper pads every utterance to a 30 s window by default, so a one-second "sorry?" costs as much
+    encoder work as a long answer; a window fitted to the audio makes short passes several times cheaper (and
+    tiny.en transcribes short answers as well or better: it stops inventing words in the padding).
+    """
+    return max(2, min(WHISPER_WINDOW_S, math.ceil(samples / rate) + 1))
 
 
 async def _in(executor: ThreadPoolExecutor, fn: Callable[..., object], *args: object) -> object:
@@ -41,16 +55,15 @@ class WhisperSpeechToText:
         self._model = WhisperModel(
             str(model_path), device="cpu", compute_type="int8", cpu_threads=threads, num_workers=workers
         )
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="viva-whisper")
+        self._executor = PriorityExecutor(workers, "viva-whisper")
         self._beam_size = beam_size
 
-    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> Transcript:
+    async def transcribe(self, pcm16k: bytes, *, partial: bool = False, urgent: bool = False) -> Transcript:
+        priority = URGENT if urgent else BACKGROUND if partial else NORMAL
         try:
-            result = await _in(self._executor, self._transcribe, pcm16k, partial)
+            return await self._executor.run(priority, lambda: self._transcribe(pcm16k, partial))
         except Exception as exc:  # CTranslate2 raises plain RuntimeErrors
             raise EngineError(f"whisper failed: {exc}") from exc
-        assert isinstance(result, Transcript)
-        return result
 
     def _transcribe(self, pcm16k: bytes, partial: bool) -> Transcript:
         audio = np.frombuffer(pcm16k, dtype="<i2").astype(np.float32) / 32768.0
@@ -62,6 +75,7 @@ class WhisperSpeechToText:
             condition_on_previous_text=False,
             without_timestamps=True,
             vad_filter=False,  # the session's own VAD already cut the utterance
+            chunk_length=window_seconds(len(audio)),
         )
         texts: list[str] = []
         weighted = weight = 0.0

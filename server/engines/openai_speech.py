@@ -42,11 +42,11 @@ class OpenAISpeechToText:
         self.fallback = fallback
         self.client = client or make_client(settings)
 
-    async def transcribe(self, pcm16k: bytes, *, partial: bool = False) -> Transcript:
+    async def transcribe(self, pcm16k: bytes, *, partial: bool = False, urgent: bool = False) -> Transcript:
         """Transcribe an utterance. Live-caption passes (``partial``) go to the embedded engine when there is
         one: paying for a remote pass every second would multiply the cost for a caption."""
         if partial and self.fallback is not None:
-            return await self.fallback.transcribe(pcm16k, partial=True)
+            return await self.fallback.transcribe(pcm16k, partial=True, urgent=urgent)
         wav = wav_bytes(pcm16k, INPUT_SAMPLE_RATE)
         try:
             text = await call_with_retry(lambda: self._request(wav), self.settings.openai_retry_delay_s)
@@ -54,7 +54,7 @@ class OpenAISpeechToText:
             if self.fallback is None:
                 raise EngineError(f"openai transcription failed twice: {failure}") from None
             record(fallbacks=1)
-            return await self.fallback.transcribe(pcm16k, partial=partial)
+            return await self.fallback.transcribe(pcm16k, partial=partial, urgent=urgent)
         record(transcribed_seconds=len(pcm16k) / (2 * INPUT_SAMPLE_RATE))
         return Transcript(text.strip())
 

@@ -1,0 +1,49 @@
+"""The transcription pool runs barge-in checks before the turn's words, and those before captions; a job
+cancelled while it waits never runs. The Whisper window fits the utterance."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from server.engines.embedded import window_seconds
+from server.engines.priority import BACKGROUND, NORMAL, URGENT, PriorityExecutor
+
+
+async def test_the_most_urgent_waiting_job_runs_first_and_a_cancelled_one_never() -> None:
+    pool = PriorityExecutor(1, "test-priority")
+    release = threading.Event()
+    ran: list[str] = []
+
+    def job(name: str) -> str:
+        ran.append(name)
+        return name
+
+    busy = asyncio.create_task(pool.run(NORMAL, lambda: release.wait(5) and job("busy")))
+    await asyncio.sleep(0.05)  # the only worker is now busy
+    caption = asyncio.create_task(pool.run(BACKGROUND, lambda: job("caption")))
+    stale = asyncio.create_task(pool.run(BACKGROUND, lambda: job("stale caption")))
+    words = asyncio.create_task(pool.run(NORMAL, lambda: job("words")))
+    check = asyncio.create_task(pool.run(URGENT, lambda: job("barge-in check")))
+    await asyncio.sleep(0.05)
+    stale.cancel()
+    release.set()
+    assert await asyncio.gather(busy, caption, words, check) == ["busy", "caption", "words", "barge-in check"]
+    assert ran == ["busy", "barge-in check", "words", "caption"]
+    with pytest.raises(asyncio.CancelledError):
+        await stale
+
+
+async def test_an_error_reaches_the_caller() -> None:
+    def fail() -> None:
+        raise RuntimeError("model error")
+
+    with pytest.raises(RuntimeError, match="model error"):
+        await PriorityExecutor(1, "test-priority").run(URGENT, fail)
+
+
+@pytest.mark.parametrize(("seconds", "window"), [(0.3, 2), (1.0, 2), (4.2, 6), (12.0, 13), (29.5, 30), (90.0, 30)])
+def test_the_whisper_window_holds_the_utterance_with_a_second_to_spare(seconds: float, window: int) -> None:
+    assert window_seconds(int(seconds * 16_000)) == window
