@@ -25,7 +25,7 @@ def _at(seconds: float) -> datetime:
     return T0 + timedelta(seconds=seconds)
 
 
-def _event(seq: int, at: float, message: m._Message) -> StoredEvent:
+def _event(seq: int, at: float, message: m.Message) -> StoredEvent:
     return StoredEvent(seq=seq, kind=message.type, at=_at(at), payload=message.model_dump(mode="json"))  # type: ignore[attr-defined]
 
 
