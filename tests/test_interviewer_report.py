@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.conversation.planning import default_question
+from server.conversation.questions import default_question
 from server.conversation.setup import InterviewType
 from server.evaluation.base import AnswerEvaluation, CriterionScore, Flag, FlagKind, Judgement
 from server.evaluation.report import ObserverAction, Report, Timings, build_report, response_delay_text

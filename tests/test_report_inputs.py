@@ -7,7 +7,7 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from protocol import messages as m
-from server.conversation.planning import default_question
+from server.conversation.questions import default_question
 from server.evaluation.base import AnswerEvaluation, FlagKind
 from server.evaluation.report import Timings, build_report
 from server.evaluation.scoring import evaluate_answer

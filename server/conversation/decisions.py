@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from protocol.messages import UtteranceKind
-from server.conversation.planning import PlannedQuestion
 from server.conversation.probing import Gap
+from server.conversation.questions import PlannedQuestion
 
 
 class Move(StrEnum):

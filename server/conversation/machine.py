@@ -16,8 +16,9 @@ from server.conversation.base import Answer
 from server.conversation.decisions import Move, Utterance
 from server.conversation.hearing import heard_enough, request_in
 from server.conversation.pacing import account_time, time_allows_follow_up, time_is_up
-from server.conversation.planning import PlannedQuestion, observer_question, plan_questions
+from server.conversation.planning import plan_questions
 from server.conversation.probing import AnswerKind, Gap, Probe, classify, find_probes, next_probe
+from server.conversation.questions import PlannedQuestion, observer_question
 from server.conversation.setup import InterviewSetup
 from server.conversation.snapshot import InterviewState, Line, Role, from_snapshot, to_snapshot
 from server.text.extraction import resume_skills

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from server.conversation.planning import GroundingSource, PlannedQuestion, QuestionStyle
+from server.conversation.questions import GroundingSource, PlannedQuestion, QuestionStyle
 from server.text.extraction import ACTION_VERBS, topic_terms
 from server.text.phrases import gerund_phrase
 from server.text.signals import AnswerSignals, denies_skill

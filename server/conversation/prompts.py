@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from server.conversation.decisions import Move, Utterance
-from server.conversation.planning import PlannedQuestion
 from server.conversation.probing import Gap
+from server.conversation.questions import PlannedQuestion
 from server.conversation.setup import InterviewSetup
 from server.conversation.snapshot import Line, Role
 from server.llm.fencing import DATA_RULE, fence

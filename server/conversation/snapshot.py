@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from protocol.messages import UtteranceKind
-from server.conversation.planning import PlannedQuestion, observer_question
+from server.conversation.questions import PlannedQuestion, observer_question
 from server.conversation.setup import InterviewType
 
 #: Version 2: observers' questions have their own question numbers (``observer_asked``), planned questions an

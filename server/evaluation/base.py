@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from server.conversation.hearing import request_in
-from server.conversation.planning import PlannedQuestion, default_question
+from server.conversation.questions import PlannedQuestion, default_question
 from server.conversation.setup import InterviewSetup
 
 

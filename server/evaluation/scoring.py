@@ -31,7 +31,7 @@ from typing import Literal
 
 import numpy as np
 
-from server.conversation.planning import PlannedQuestion, QuestionStyle, has_custom_expectations
+from server.conversation.questions import PlannedQuestion, QuestionStyle, has_custom_expectations
 from server.conversation.setup import InterviewSetup
 from server.evaluation.base import AnswerEvaluation, CriterionScore, Flag, FlagKind, Judgement, distinct_quotes
 from server.evaluation.guard import split_injection

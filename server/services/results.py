@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
-from server.conversation.planning import PlannedQuestion
+from server.conversation.questions import PlannedQuestion
 from server.evaluation.base import AnswerEvaluation, combined_answer, question_from_snapshot
 from server.evaluation.factory import create_evaluator
 from server.evaluation.report import Report, Timings, build_report
