@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from protocol.messages import UtteranceKind
-from server.conversation import templates as t
+from server.conversation import wording as w
 from server.conversation.base import Answer
 from server.conversation.decisions import Move, Utterance
 from server.conversation.hearing import heard_enough, request_in
@@ -114,7 +114,7 @@ class InterviewMachine:
             s.started = True
             return self._close("completed")
         if s.started and s.question_asked:
-            lead_in = t.RESUME.format(name=self._name())
+            lead_in = w.RESUME.format(name=self._name())
             resumed = self._say(Move.RESUME, s.asked_kind, f"{lead_in} {s.asked_text}", lead_in=lead_in, remember=False)
             if s.asked_by_observer:
                 number = self._answering_number()
@@ -150,7 +150,7 @@ class InterviewMachine:
             # question is asked now (never consumed by a "hello").
             if text:
                 s.history.append(Line(Role.CANDIDATE, text, 0))
-            return self._ask_current(Move.ASK, UtteranceKind.QUESTION, t.AFTER_GREETING)
+            return self._ask_current(Move.ASK, UtteranceKind.QUESTION, w.AFTER_GREETING)
         number = self._answering_number()
         if s.question_unheard:
             # A barge-in cut the question off before it was heard: finish it instead of taking this as the answer.
@@ -160,7 +160,7 @@ class InterviewMachine:
             return self._say(
                 Move.REPEAT,
                 s.asked_kind,
-                t.FINISH_QUESTION.format(text=s.asked_text),
+                w.FINISH_QUESTION.format(text=s.asked_text),
                 question=question,
                 remember=False,
             )
@@ -171,15 +171,15 @@ class InterviewMachine:
 
         request = request_in(text)
         if request is Move.REPEAT:
-            return self._say(Move.REPEAT, UtteranceKind.PROMPT, t.REPEAT.format(text=s.asked_text), remember=False)
+            return self._say(Move.REPEAT, UtteranceKind.PROMPT, w.REPEAT.format(text=s.asked_text), remember=False)
         if request is Move.REPHRASE:
             plain = s.asked_kind is UtteranceKind.FOLLOW_UP or s.asked_by_observer
             wording = s.asked_text if plain else question.rephrased
-            return self._say(Move.REPHRASE, UtteranceKind.PROMPT, t.REPHRASE.format(text=wording), remember=False)
+            return self._say(Move.REPHRASE, UtteranceKind.PROMPT, w.REPHRASE.format(text=wording), remember=False)
         if not text:
             if s.nudges < self.policy.max_nudges_per_question:
                 s.nudges += 1
-                return self._say(Move.NUDGE, UtteranceKind.PROMPT, t.NUDGE.format(text=s.asked_text), remember=False)
+                return self._say(Move.NUDGE, UtteranceKind.PROMPT, w.NUDGE.format(text=s.asked_text), remember=False)
             return self._advance("silent")
 
         after_observer = s.asked_by_observer
@@ -192,7 +192,7 @@ class InterviewMachine:
             return self._close("time_budget")
         probe = self._next_probe(question)
         if probe is not None:
-            return self._follow_up(question, probe, t.BACK_TO_QUESTION if after_observer else "")
+            return self._follow_up(question, probe, w.BACK_TO_QUESTION if after_observer else "")
         return self._advance(self._acknowledgement(text, question, after_observer))
 
     def queue_observer_question(self, text: str) -> None:
@@ -276,7 +276,7 @@ class InterviewMachine:
     def _follow_up(self, question: PlannedQuestion, probe: Probe, lead_in: str = "") -> Utterance:
         s = self._s
         key = "depth_method" if probe.gap is Gap.DEPTH and probe.detail else probe.gap.value
-        options = t.FOLLOW_UPS[key]
+        options = w.FOLLOW_UPS[key]
         wording = options[s.follow_ups % len(options)].format(
             skill=probe.detail,
             method=probe.detail[:1].upper() + probe.detail[1:],
@@ -301,10 +301,10 @@ class InterviewMachine:
         s.gaps_asked = []
         s.nudges = 0
         is_last = s.current == len(s.plan) - 1
-        options = t.ACKNOWLEDGEMENTS[acknowledged]
+        options = w.ACKNOWLEDGEMENTS[acknowledged]
         ack = options[s.acknowledgements % len(options)]
         s.acknowledgements += 1
-        transition = t.LAST_QUESTION if is_last else t.TRANSITIONS[(s.current - 1) % len(t.TRANSITIONS)]
+        transition = w.LAST_QUESTION if is_last else w.TRANSITIONS[(s.current - 1) % len(w.TRANSITIONS)]
         return replace(
             self._ask_current(Move.ASK, UtteranceKind.QUESTION, f"{ack} {transition}"), acknowledged=acknowledged
         )
@@ -317,7 +317,7 @@ class InterviewMachine:
         number = len(s.plan) + len(s.observer_asked) + 1
         question = observer_question(words, self.setup.interview_type, number)
         s.observer_asked.append(question)
-        text = t.OBSERVER_INTRO.format(text=words)
+        text = w.OBSERVER_INTRO.format(text=words)
         s.history.append(Line(Role.INTERVIEWER, text, number, UtteranceKind.QUESTION))
         s.asked_text = words
         s.asked_kind = UtteranceKind.QUESTION
@@ -347,7 +347,7 @@ class InterviewMachine:
         s = self._s
         s.finished = True
         s.end_reason = reason
-        template = t.CLOSING_TIME if reason == "time_budget" else t.CLOSING
+        template = w.CLOSING_TIME if reason == "time_budget" else w.CLOSING
         text = template.format(name=self._name())
         number = s.plan[s.current].number if s.plan else 0
         utterance = Utterance(Move.CLOSE, UtteranceKind.CLOSING, number, text, done=True)
@@ -383,8 +383,8 @@ class InterviewMachine:
         title = spoken(self.setup.job_title) or "open"
         if self.setup.time_budget_s:
             minutes = max(1, round(self.setup.time_budget_s / 60))
-            return t.GREETING_TIMED.format(name=self._name(), title=title, minutes=minutes)
-        return t.GREETING.format(name=self._name(), title=title, count=len(self._s.plan))
+            return w.GREETING_TIMED.format(name=self._name(), title=title, minutes=minutes)
+        return w.GREETING.format(name=self._name(), title=title, count=len(self._s.plan))
 
     def _name(self) -> str:
         return self.setup.candidate_name.strip() or "there"
