@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from protocol import messages as m
 from server.conversation.questions import default_question
 from server.evaluation.base import AnswerEvaluation, FlagKind
-from server.evaluation.report import Timings, build_report
+from server.evaluation.metrics import Timings
+from server.evaluation.report import build_report
 from server.evaluation.scoring import evaluate_answer
 from server.observers.speech import speech_timings
 from server.services.results import _reusable, evaluation_row
