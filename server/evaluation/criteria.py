@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from server.conversation.questions import QuestionStyle
+from server.evaluation.marks import Unit
 from server.evaluation.reading import SUBSTANTIVE, Reading, shown_by
-from server.evaluation.units import Unit
 from server.text.sentences import split_sentences
 from server.text.words import FILLER_WORDS, content_words, matched_terms, words
 

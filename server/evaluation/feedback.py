@@ -13,10 +13,10 @@ from server.evaluation.criteria import (
     dismissive_units,
     overconfidence_of,
 )
+from server.evaluation.marks import Unit
 from server.evaluation.reading import SUBSTANTIVE, Reading
 from server.evaluation.restatement import FLAG_SHARE, Source, restated_share
 from server.evaluation.rubric import Rubric
-from server.evaluation.units import Unit
 from server.text.words import shorten
 
 

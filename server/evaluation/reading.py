@@ -16,8 +16,9 @@ import numpy as np
 
 from server.conversation.questions import PlannedQuestion, QuestionStyle, has_custom_expectations
 from server.conversation.setup import InterviewSetup
+from server.evaluation.generic import concrete_terms
+from server.evaluation.marks import Unit
 from server.evaluation.restatement import Restatement, Source, find_restatements
-from server.evaluation.units import Unit, concrete_terms
 from server.text.cleaning import quotable_units
 from server.text.embeddings import SentenceEncoder, similarities
 from server.text.words import content_words, stem, words
