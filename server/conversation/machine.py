@@ -21,7 +21,7 @@ from server.conversation.probing import AnswerKind, Gap, Probe, classify, find_p
 from server.conversation.questions import PlannedQuestion, observer_question
 from server.conversation.setup import InterviewSetup
 from server.conversation.snapshot import InterviewState, Line, Role, from_snapshot, to_snapshot
-from server.text.extraction import resume_skills
+from server.text.resume import resume_skills
 from server.text.spoken import spoken
 
 #: How much of each answer is read to choose a follow-up: about the longest spoken turn (two minutes). A typed

@@ -4,7 +4,7 @@ Questions from the custom bank come first (they must be asked). The remaining sl
 resume's strongest claims and the job's requirements, chosen the way a hiring manager would:
 
 - requirements by weight (what the job description leads with, says "must" about, repeats or names in its
-  title; see :func:`~server.text.extraction.extract_requirements`), never what describes the company, the
+  title; see :func:`~server.text.requirements.extract_requirements`), never what describes the company, the
   opening, the benefits or the team, and never a licence or a degree;
 - claims by strength (an action, a number, recency) and by how much they bear on what the job needs;
 - each new question on what the plan does not cover yet, so five questions cover five topics, and in the
@@ -31,8 +31,9 @@ from server.conversation.questions import (
     default_question,
 )
 from server.conversation.setup import InterviewSetup, InterviewType
-from server.text.extraction import Claim, Requirement, extract_claims, extract_requirements
 from server.text.phrases import Focus, FocusKind, claim_focus, proper_words, requirement_focus
+from server.text.requirements import Requirement, extract_requirements
+from server.text.resume import Claim, extract_claims
 from server.text.skills import BY_NAME, SkillKind
 from server.text.spoken import spoken
 

@@ -16,7 +16,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from server.conversation.questions import GroundingSource, PlannedQuestion, QuestionStyle
-from server.text.extraction import ACTION_VERBS, topic_terms
+from server.text.documents import ACTION_VERBS, topic_terms
 from server.text.signals import AnswerSignals, denies_skill
 from server.text.signals import read_signals as _read_signals
 from server.text.verbs import gerund_phrase
