@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the project's packages importable
     sys.path.insert(0, str(ROOT))
 
-from server.conversation.planning import GroundingSource, PlannedQuestion, plan_questions  # noqa: E402
+from server.conversation.planning import plan_questions  # noqa: E402
+from server.conversation.questions import GroundingSource, PlannedQuestion  # noqa: E402
 from server.conversation.setup import InterviewSetup, InterviewType  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "graded_answers.json"

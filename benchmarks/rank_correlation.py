@@ -36,7 +36,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from server.conversation.planning import PlannedQuestion, default_question
+from server.conversation.questions import PlannedQuestion, default_question
 from server.conversation.setup import BankQuestion, InterviewSetup, InterviewType
 from server.evaluation.scoring import evaluate_answer
 from server.text.embeddings import shared_encoder

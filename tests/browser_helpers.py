@@ -119,6 +119,13 @@ class RecordedPage:
         return folder
 
 
+def accept_and_start(page: Page) -> None:
+    """On the candidate's page before the interview: Start waits for the AI notice to be accepted."""
+    assert page.locator("#start").is_disabled(), "Start was enabled before the candidate accepted the AI notice"
+    page.check("#consent")
+    page.click("#start")
+
+
 @contextlib.contextmanager
 def artifacts_on_failure(recorded: RecordedPage, name: str) -> Iterator[None]:
     """Keep a screenshot, the console log and the page's counters when the block fails."""

@@ -20,7 +20,8 @@ from pydantic import BaseModel
 from protocol import messages as m
 from protocol.audio import INPUT_FRAME_BYTES, OutputFrame
 from server.audio.pcm import resample_pcm16
-from server.conversation.machine import InterviewMachine, Utterance
+from server.conversation.decisions import Utterance
+from server.conversation.machine import InterviewMachine
 from server.conversation.setup import InterviewSetup, InterviewType
 from server.live.core import io
 from server.live.core.session import CoreConfig, LiveCore, Resume

@@ -65,7 +65,13 @@ class LiveClient:
 
     @classmethod
     async def connect(cls, base_url: str, interview_id: str, token: str, **kwargs: Any) -> LiveClient:
-        ws_url = base_url.replace("http", "ws", 1) + f"/ws/interview/{interview_id}?token={token}"
+        return await cls.open(
+            base_url.replace("http", "ws", 1) + f"/ws/interview/{interview_id}?token={token}", **kwargs
+        )
+
+    @classmethod
+    async def open(cls, ws_url: str, **kwargs: Any) -> LiveClient:
+        """Connect to a socket URL as given (the start response's ``candidate_socket_url``)."""
         client = cls(url=ws_url, **kwargs)
         client._ws = await websockets.connect(ws_url, max_size=None)
         client._reader = asyncio.create_task(client._read())
@@ -92,7 +98,7 @@ class LiveClient:
                 self.closed.set()
                 self._new.notify_all()
 
-    async def send(self, message: m._Message) -> None:
+    async def send(self, message: m.Message) -> None:
         with contextlib.suppress(websockets.ConnectionClosed):
             await self._ws.send(m.encode(message))
 

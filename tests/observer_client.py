@@ -55,7 +55,7 @@ class ObserverClient:
                 self.closed.set()
                 self._new.notify_all()
 
-    async def send(self, message: m._Message) -> None:
+    async def send(self, message: m.Message) -> None:
         with contextlib.suppress(websockets.ConnectionClosed):
             await self._ws.send(m.encode(message))
 

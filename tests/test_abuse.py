@@ -30,7 +30,7 @@ NESTED = "[" * 1100 + "]" * 1100
 DEEP_OBJECT = '{"type": "hello", "client": ' + '{"a": ' * 600 + "1" + "}" * 600 + "}"
 
 
-def slow_pdf(operators: int = 200_000) -> bytes:
+def slow_pdf(operators: int = 600_000) -> bytes:
     """One small page (a few KB compressed) whose content stream holds ``operators`` text operators: pypdf
     takes seconds on it, inside the one page, where its own time check never runs."""
     writer = PdfWriter()
@@ -315,4 +315,4 @@ async def test_speech_is_not_delayed_by_slow_pdfs(services: Services) -> None:
         assert len(audio) > 0
         assert not any(upload.done() for upload in uploads)
         responses = await asyncio.gather(*uploads)
-        assert {r.json()["error"]["code"] for r in responses} == {"pdf_timeout"}
+        assert {r.json().get("error", {}).get("code") for r in responses} == {"pdf_timeout"}, [r.text[:300] for r in responses]

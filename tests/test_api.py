@@ -8,12 +8,15 @@ from typing import Any
 
 import httpx
 import pytest
+import websockets
 from starlette.routing import Mount, Route, WebSocketRoute
 
+from protocol import messages as m
 from server.app import create_app
 from server.services.runtime import Services
 from server.store.tokens import hash_token
-from tests.api_support import STRONG_ANSWER, app_client, postgres_services, start, with_settings
+from tests.api_support import START, STRONG_ANSWER, app_client, postgres_services, served, start, with_settings
+from tests.conftest import recruiter_headers
 from tests.test_documents import blank_pdf, encrypted_pdf, text_pdf
 
 
@@ -46,6 +49,31 @@ async def test_start_returns_links_and_stores_only_token_digests(client: httpx.A
         + services.settings.sqlite_path.with_name("viva.sqlite3-wal").read_bytes()
     )
     assert token.encode() not in database and hash_token(token).encode() in database
+
+
+async def test_start_gives_the_candidate_socket_url_and_the_socket_opens(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    # Over https (as behind a TLS proxy) the socket is wss://, on the host the request was sent to.
+    secure = (await client.post("https://localhost:8443/api/v1/interview/start", json=START)).json()
+    assert secure["candidate_socket_url"] == (
+        f"wss://localhost:8443/ws/interview/{secure['interview_id']}?token={secure['candidate_token']}"
+    )
+    async with served(services) as url:
+        async with httpx.AsyncClient(base_url=url, headers=recruiter_headers()) as http:
+            response = await http.post("/api/v1/interview/start", json=START)
+        assert response.status_code == 201, response.text
+        started = response.json()
+        socket_url = started["candidate_socket_url"]
+        assert (
+            socket_url
+            == f"{url.replace('http', 'ws', 1)}/ws/interview/{started['interview_id']}?token="
+            + (started["candidate_token"])
+        )
+        async with websockets.connect(socket_url) as socket:
+            await socket.send(m.encode(m.Hello(client="api-test")))
+            ready = m.parse_server_message(await asyncio.wait_for(socket.recv(), 10))
+        assert isinstance(ready, m.Ready) and ready.interview_id == started["interview_id"], ready
 
 
 async def test_start_takes_a_question_bank_and_a_time_budget(client: httpx.AsyncClient, services: Services) -> None:

@@ -1,30 +1,40 @@
 """The real web client in headless Chromium against a real server: set-up form, and a spoken interview.
 
 The microphone is a WAV made at test time in the product's Piper voice (Whisper hears it word for word).
-Chromium starts playing it when the page opens the microphone (on Start), so it begins with a silence long
-enough for the greeting to be played in full; speech during the greeting would be a barge-in, which is not
-what this test is about.
+Chromium starts playing it when the page opens the microphone (the microphone check before the interview):
+a few words for the check, then a silence long enough for the greeting and the first question to be played in
+full after Start; speech during them would be a barge-in, which is not what this test is about.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from tests.browser_helpers import RecordedPage, artifacts_on_failure, chromium, fake_microphone_args
+from tests.browser_helpers import (
+    RecordedPage,
+    accept_and_start,
+    artifacts_on_failure,
+    chromium,
+    fake_microphone_args,
+)
 from tests.conftest import ADMIN_TOKEN, recruiter_headers
 from tests.speech import compose, write_wav
 
 pytestmark = pytest.mark.browser
 
+MIC_CHECK = "Testing, one, two, three."
+#: When the test presses Start, counted from the microphone's opening: after the check's words (about 2 s).
+START_AT_S = 3.0
 ANSWER = "I built a payment service in Python and Kubernetes."
-#: Silence before the answer. The greeting for SETUP (a fixed template and the first question) has played out
-#: about 17 s after Start; 8 s of silence after it earn a gentle prompt (``prompt_after_ms``). Speaking at
-#: 21.5 s lands in the candidate's turn with margin on both sides (a prompt spoken over would be interrupted,
-#: which this test tolerates; a greeting spoken over fails it).
+#: Silence from Start to the answer. The greeting for SETUP (a fixed template) and the first question have
+#: played out about 17 s after Start; 8 s of silence after them earn a gentle prompt (``prompt_after_ms``).
+#: Speaking at 21.5 s lands in the candidate's turn with margin on both sides (a prompt spoken over would be
+#: interrupted, which this test tolerates; a greeting or question spoken over fails it).
 GREETING_ALLOWANCE_S = 21.5
 SETUP = {
     "candidate_name": "Ada Lovelace",
@@ -36,6 +46,8 @@ SETUP = {
 }
 
 GREETING_PLAYED = """(v) => v.utterancesStarted.length > 0 && v.utterancesPlayed.includes(v.utterancesStarted[0])"""
+FIRST_QUESTION_PLAYED = """(v) => v.utterancesStarted.length > 1
+    && v.utterancesPlayed.includes(v.utterancesStarted[1])"""
 ANSWER_TRANSCRIBED = """(v, word) => v.transcript.some(
     (e) => e.speaker === "candidate" && e.text.toLowerCase().includes(word))"""
 #: An utterance that started after the candidate's first final transcript has been played to its end.
@@ -54,7 +66,11 @@ def start_interview(base_url: str) -> str:
 
 
 def test_spoken_interview_through_the_browser(live_server: str, tmp_path: Path) -> None:
-    wav = write_wav(tmp_path / "answer.wav", compose(GREETING_ALLOWANCE_S, ANSWER, 3.0, voice="piper"))
+    """The screen before the interview (microphone check, the AI notice to accept), the greeting, the first
+    question heard in full and kept on its card, a spoken answer, and the interviewer's next words."""
+    pause = START_AT_S - 0.3
+    speech = compose(0.3, MIC_CHECK, pause, GREETING_ALLOWANCE_S, ANSWER, 3.0, voice="piper")
+    wav = write_wav(tmp_path / "answer.wav", speech)
     candidate_url = start_interview(live_server)
 
     with chromium(fake_microphone_args(wav)) as browser:
@@ -63,22 +79,52 @@ def test_spoken_interview_through_the_browser(live_server: str, tmp_path: Path) 
         with artifacts_on_failure(recorded, "test_spoken_interview_through_the_browser"):
             page.goto(live_server + candidate_url)
             recorded.wait_until("(v) => v.ready", "the server's ready message", 20)
-            assert page.locator("#start").is_enabled()
-            page.click("#start")
+            assert "2 questions" in page.locator("#expect-length").inner_text()
+            assert "AI" in page.locator(".ai-notice").inner_text()
+            assert page.locator("#live").is_hidden(), "the interview screen waits for Start"
 
-            recorded.wait_until(GREETING_PLAYED, "the greeting to be played to its end", 90)
+            page.click("#mic-check")
+            opened = time.monotonic()
+            recorded.wait_until("(v) => v.micHeard", "the microphone check to hear the candidate", 10)
+            assert page.locator("#mic-check-status").inner_text() == "We hear you."
+            assert page.locator("#check-level").evaluate("(meter) => meter.value") > 0
+            time.sleep(max(0.0, START_AT_S - (time.monotonic() - opened)))  # the check's words are over
+            accept_and_start(page)
+            assert page.locator("#intro").is_hidden() and page.locator("#live").is_visible()
+
+            recorded.wait_until(
+                "(v) => v.utterancesStarted.length === 1 && v.transcript.length === 1", "the greeting's words", 60
+            )
             greeting = recorded.viva()
-            assert greeting["micActive"], greeting["micError"]
-            assert greeting["utterancesInterrupted"] == [], "the greeting was cut off: lengthen GREETING_ALLOWANCE_S"
+            assert greeting["question"] is None, "the greeting asks nothing: no question card"
+            assert page.locator("#question-card").is_hidden()
             greeting_text = greeting["transcript"][0]
             assert greeting_text["speaker"] == "interviewer" and "Ada Lovelace" in greeting_text["text"]
+            recorded.wait_until(GREETING_PLAYED, "the greeting to be played to its end", 90)
+            assert recorded.viva()["micActive"], recorded.viva()["micError"]
+
+            recorded.wait_until(FIRST_QUESTION_PLAYED, "the first question to be played to its end", 60)
+            first = recorded.viva()
+            assert first["utterancesInterrupted"] == [], "the greeting or question was cut off: see START_AT_S"
+            asked = first["transcript"][1]
+            assert asked["speaker"] == "interviewer" and not asked["interrupted"] and len(asked["text"]) > 20, asked
+            assert first["question"] == {"number": 1, "label": "Question 1 of 2", "text": asked["text"], "followUp": ""}
+            assert page.locator("#question-label").text_content() == "Question 1 of 2"
+            assert page.locator("#question-now").inner_text() == asked["text"]
 
             recorded.wait_until(ANSWER_TRANSCRIBED, "the spoken answer's final transcript", 90, arg="python")
             recorded.wait_until(NEXT_UTTERANCE_PLAYED, "the interviewer's next utterance to be played", 120)
 
             viva = recorded.viva()
+            replied = [e for e in viva["transcript"] if e["speaker"] == "interviewer"][-1]["text"]
+            card = viva["question"]
+            if card["number"] == 1:  # a follow-up, shown under the question it follows
+                assert card["text"] == asked["text"] and card["followUp"] == replied, card
+                assert page.locator("#question-follow-up").inner_text() == replied
+            else:
+                assert card == {"number": 2, "label": "Question 2 of 2", "text": replied, "followUp": ""}, card
             assert viva["badFrames"] == 0
-            # The microphone streamed 20 ms frames in real time for at least the whole WAV.
+            # The microphone streamed 20 ms frames in real time from Start for at least the rest of the WAV.
             wav_seconds = GREETING_ALLOWANCE_S + 3.0
             assert viva["framesSent"] >= 0.9 * wav_seconds / 0.02, viva["framesSent"]
             assert viva["audioFramesReceived"] >= viva["framesPlayed"] > 0
@@ -139,12 +185,15 @@ def test_setup_form_creates_an_interview_and_opens_it(live_server: str, tmp_path
             candidate.wait_until("(v) => v.ready", "the server's ready message", 20)
             info = candidate.page.locator("#interview-info").inner_text()
             assert info == "Compiler Engineer · Grace Hopper · 3 questions"
+            assert candidate.page.locator("#start").is_disabled(), "Start waits for the AI notice to be accepted"
+            candidate.page.check("#consent")
             assert candidate.page.locator("#start").is_enabled()
             assert page.locator("#created").is_visible(), "the links stay on the set-up page"
 
 
 def test_typed_answers_without_a_microphone_and_reconnecting(live_server: str) -> None:
-    """Microphone denied: typing still works; a connection taken over by another tab resumes on Reconnect."""
+    """Microphone denied: typing still works; a connection taken over by another tab resumes on Reconnect; End
+    asks first, in the page; the link of the finished interview then thanks the candidate."""
     candidate_url = start_interview(live_server)
     answer = "I led the migration of our billing system to Postgres."
 
@@ -152,10 +201,12 @@ def test_typed_answers_without_a_microphone_and_reconnecting(live_server: str) -
     with chromium(["--use-fake-device-for-media-stream"]) as browser:
         recorded = RecordedPage.open(browser)
         page = recorded.page
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         with artifacts_on_failure(recorded, "test_typed_answers_without_a_microphone_and_reconnecting"):
             page.goto(live_server + candidate_url)
             recorded.wait_until("(v) => v.ready", "the server's ready message", 20)
-            page.click("#start")
+            accept_and_start(page)
             recorded.wait_until("(v) => v.micError !== null", "the microphone to be refused", 20)
             notice = page.locator("#mic-notice").inner_text()
             assert "denied" in notice and "typing" in notice, notice
@@ -190,15 +241,60 @@ def test_typed_answers_without_a_microphone_and_reconnecting(live_server: str) -
             resumed = recorded.viva()
             assert any(e["typed"] and e["text"] == answer for e in resumed["transcript"]), resumed["transcript"]
 
+            # End asks first; "Keep going" and Escape change nothing.
+            end_dialog = page.locator("#end-dialog")
             page.click("#end")
+            assert end_dialog.is_visible() and "End the interview now?" in end_dialog.inner_text()
+            page.click("#end-cancel")
+            assert end_dialog.is_hidden()
+            page.click("#end")
+            page.keyboard.press("Escape")
+            assert end_dialog.is_hidden()
+            assert page.locator("#end").is_enabled() and "end" not in {e["type"] for e in recorded.viva()["timeline"]}
+            assert not recorded.viva()["ended"]
+            page.click("#end")
+            page.click("#end-confirm")
             recorded.wait_until("(v) => v.ended", "the interview to end", 60)
+            assert end_dialog.is_hidden()
             summary = page.locator("#summary")
             assert summary.is_visible()
             assert answer in summary.inner_text()
             assert page.locator("#answer-text").is_disabled()
 
-            # An ended interview cannot be joined again, and reconnecting is not offered.
+            # The link of the finished interview now opens the completed page, not a refused connection.
             page.reload()
-            recorded.wait_until("(v) => v.connection === 'closed'", "the refusal", 20)
-            assert page.locator("#connection-notice").is_visible()
-            assert page.locator("#reconnect").is_hidden()
+            heading = page.locator("#complete-heading")
+            heading.wait_for(state="visible", timeout=15_000)
+            assert heading.inner_text() == "This interview is complete — thank you"
+            assert page.evaluate("() => window.__viva ?? null") is None, "the completed page opens no interview"
+            assert dialogs == []
+
+
+def test_a_link_that_no_longer_works_says_why_calmly(live_server: str) -> None:
+    """A revoked link, or one with the wrong token: a plain page saying why and what to do, no alarm, no retry."""
+    response = httpx.post(f"{live_server}/api/v1/interview/start", json=SETUP, headers=recruiter_headers(), timeout=30)
+    started = response.json()
+    revoke = httpx.post(
+        f"{live_server}/api/v1/interviews/{started['interview_id']}/revoke",
+        json={"link": "candidate"},
+        headers=recruiter_headers(),
+        timeout=30,
+    )
+    assert revoke.status_code == 200, revoke.text
+    wrong_token = f"/interview.html?id={started['interview_id']}&token=not-the-token"
+
+    with chromium() as browser:
+        recorded = RecordedPage.open(browser)
+        page = recorded.page
+        with artifacts_on_failure(recorded, "test_a_link_that_no_longer_works_says_why_calmly"):
+            for url, code, heading in (
+                (started["candidate_url"], 4012, "This interview link is no longer active"),
+                (wrong_token, 4001, "This link does not open an interview"),
+            ):
+                page.goto(live_server + url)
+                recorded.wait_until("(v) => v.closed !== null", "the page saying the link does not work", 20)
+                assert recorded.viva()["closeCodes"] == [code]
+                assert page.locator("#closed-heading").inner_text() == heading
+                assert "invited you" in page.locator("#closed-text").inner_text()
+                for hidden in ("#intro", "#live", "#connection-notice", "#server-error", "#reconnect"):
+                    assert page.locator(hidden).is_hidden(), hidden

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from server.conversation.machine import InterviewMachine
-from server.conversation.planning import PlannedQuestion
+from server.conversation.questions import PlannedQuestion
 from server.conversation.setup import InterviewSetup
 from server.evaluation.background import BackgroundEvaluations
 from server.evaluation.base import AnswerEvaluation, FlagKind

@@ -15,7 +15,7 @@ import pytest
 
 from benchmarks.rank_correlation import DATA_V1, measure, setup_for
 from server.conversation.machine import InterviewMachine
-from server.conversation.planning import PlannedQuestion, default_question
+from server.conversation.questions import PlannedQuestion, default_question
 from server.conversation.setup import InterviewSetup, InterviewType
 from server.evaluation.base import AnswerEvaluation, FlagKind, combined_answer, question_from_snapshot
 from server.evaluation.builtin import BuiltinEvaluator
@@ -352,7 +352,7 @@ def test_speech_recognition_slips_on_skill_names_do_not_lower_content_scores() -
 _SUBPROCESS = """
 import json, sys
 from benchmarks.rank_correlation import setup_for
-from server.conversation.planning import default_question
+from server.conversation.questions import default_question
 from server.evaluation.scoring import evaluate_answer
 data = json.load(open(sys.argv[1]))
 out = []

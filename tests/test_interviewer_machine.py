@@ -10,10 +10,12 @@ import pytest
 from protocol.messages import UtteranceKind
 from server.config import Settings
 from server.conversation.base import Answer, Reply
+from server.conversation.decisions import Move, Utterance
 from server.conversation.factory import create_interviewer_factory
-from server.conversation.machine import InterviewFinishedError, InterviewMachine, Move, Policy, Role, Utterance
+from server.conversation.machine import InterviewFinishedError, InterviewMachine, Policy
 from server.conversation.probing import Gap
 from server.conversation.setup import InterviewType
+from server.conversation.snapshot import Role
 from tests.interview_runs import SNAPSHOT_ANSWERS, drive, interview_straight_through, mixed_interview
 from tests.interviewer_fixtures import STRONG_BEHAVIORAL, TEAM_ONLY, THIN, setup
 from tests.other_process import SEEDS, as_json, in_other_processes

@@ -13,7 +13,7 @@ from server.conversation.base import Answer, Reply
 from server.conversation.builtin import BuiltinInterviewerFactory
 from server.conversation.factory import create_interviewer_factory
 from server.conversation.openai_interviewer import OpenAIInterviewer, OpenAIInterviewerFactory
-from server.conversation.planning import default_question
+from server.conversation.questions import default_question
 from server.conversation.setup import InterviewType
 from server.evaluation.base import FlagKind
 from server.evaluation.factory import create_evaluator

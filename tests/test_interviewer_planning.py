@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from server.conversation.machine import InterviewMachine
-from server.conversation.planning import GroundingSource, PlannedQuestion, QuestionStyle, plan_questions
+from server.conversation.planning import plan_questions
+from server.conversation.questions import GroundingSource, PlannedQuestion, QuestionStyle
 from server.conversation.setup import BankQuestion, InterviewSetup, InterviewType
 from server.text.cleaning import clean_lines
-from server.text.extraction import extract_claims, extract_requirements, is_not_requirement
+from server.text.requirements import extract_requirements, is_not_requirement
+from server.text.resume import extract_claims
 from server.text.skills import is_technical
 from server.text.spoken import spoken
 from tests.interviewer_fixtures import JOB_DESCRIPTION, RESUME, setup

@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.conversation.planning import default_question
+from server.conversation.questions import default_question
 from server.conversation.setup import InterviewType
 from server.evaluation.base import AnswerEvaluation, CriterionScore, Flag, FlagKind, Judgement
-from server.evaluation.report import ObserverAction, Report, Timings, build_report, response_delay_text
+from server.evaluation.metrics import Timings, response_delay_text
+from server.evaluation.report import ObserverAction, Report, build_report
 from server.evaluation.rubric import CRITERIA, rubric_for
 from server.evaluation.scoring import evaluate_answer
 from server.llm.usage import Prices, Usage, UsageMeter, current_meter, metering, record

@@ -9,8 +9,10 @@ import pytest
 from protocol.messages import UtteranceKind
 from server.config import Settings
 from server.conversation.base import Answer
+from server.conversation.decisions import Move
 from server.conversation.factory import create_interviewer_factory
-from server.conversation.machine import InterviewFinishedError, InterviewMachine, Move, Policy, Role
+from server.conversation.machine import InterviewFinishedError, InterviewMachine, Policy
+from server.conversation.snapshot import Role
 from tests.fake_openai import CHAT, FakeOpenAI, Scripted
 from tests.interviewer_fixtures import STRONG_BEHAVIORAL, THIN, setup
 

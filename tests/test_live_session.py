@@ -54,6 +54,10 @@ async def test_a_spoken_answer_is_transcribed_and_answered_with_speech(live_serv
     greeting_frames = [f for f in client.messages(OutputFrame) if f.utterance_id == greeting.utterance_id]
     assert sum(len(f.pcm) for f in greeting_frames) > 22050  # more than half a second of speech
 
+    # The greeting expects no answer: the first question follows as its own utterance, then the floor is ours.
+    kinds = [start.kind for start in client.messages(m.UtteranceStart)]
+    assert kinds == [m.UtteranceKind.GREETING, m.UtteranceKind.QUESTION], kinds
+    asked = max(end.utterance_id for end in client.messages(m.UtteranceEnd))
     mark = len(client.received)
     await client.stream(compose(0.3, ANSWER, 2.0, voice="piper"))
     final: m.FinalTranscript = await client.stream_silence_until(is_type(m.FinalTranscript), 30)
@@ -61,7 +65,7 @@ async def test_a_spoken_answer_is_transcribed_and_answered_with_speech(live_serv
     assert final.answered_by == "voice" and final.turn == 0
 
     nxt: m.UtteranceEnd = await client.stream_silence_until(
-        lambda msg: isinstance(msg, m.UtteranceEnd) and msg.utterance_id > greeting.utterance_id, 60
+        lambda msg: isinstance(msg, m.UtteranceEnd) and msg.utterance_id > asked, 60
     )
     assert nxt.text and nxt.duration_ms > 500
     frames = [f for f in client.messages(OutputFrame) if f.utterance_id == nxt.utterance_id]

@@ -1,6 +1,7 @@
 """The observer room in headless Chromium beside the candidate's own page, against a real server that sends its
 own Content-Security-Policy. Names, answers, questions and notes full of markup and script show literally, and
-nothing in them runs."""
+nothing in them runs. The room's state line follows the candidate's connection, and steering opens only while
+the candidate is connected and the interview under way."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser_helpers import RecordedPage, artifacts_on_failure, chromium
+from tests.browser_helpers import RecordedPage, accept_and_start, artifacts_on_failure, chromium
 from tests.conftest import recruiter_headers
 
 pytestmark = pytest.mark.browser
@@ -77,7 +78,7 @@ def test_untrusted_text_shows_literally_in_the_observer_room_and_nothing_runs(li
 
             candidate.page.goto(live_server + created["candidate_url"])
             candidate.wait_until("(v) => v.ready", "the candidate's page", 20)
-            candidate.page.click("#start")
+            accept_and_start(candidate.page)
             candidate.wait_until("(v) => v.state === 'speaking'", "the greeting", 60)
             wait_room(
                 observer.page,
@@ -85,6 +86,8 @@ def test_untrusted_text_shows_literally_in_the_observer_room_and_nothing_runs(li
                 "the greeting in the room",
             )
             assert NAME in observer.page.locator("#transcript li.interviewer .text").first.inner_text()
+            # Answered once question 1 is asked (words said over the greeting answer no question, and get no score).
+            candidate.wait_until("(v) => v.question !== null", "the first question", 60)
             candidate.page.fill("#answer-text", ANSWER)
             candidate.page.press("#answer-text", "Enter")
 
@@ -128,3 +131,57 @@ def test_untrusted_text_shows_literally_in_the_observer_room_and_nothing_runs(li
                     line for line in recorded.console if "[pageerror]" in line or "Content Security Policy" in line
                 ]
                 assert problems == [], problems
+
+
+def steering_enabled(page: Page) -> dict[str, bool]:
+    return {button: page.locator(f"#{button}").is_enabled() for button in ("ask", "skip", "end", "add-note")}
+
+
+def test_the_room_follows_the_candidates_connection_and_steers_only_while_the_interview_runs(
+    live_server: str,
+) -> None:
+    created = httpx.post(
+        f"{live_server}/api/v1/interview/start",
+        json={"candidate_name": "Ada", "job_title": "Backend Engineer", "num_questions": 2},
+        headers=recruiter_headers(),
+        timeout=30,
+    ).json()
+    closed = dict.fromkeys(("ask", "skip", "end", "add-note"), False)
+
+    with chromium(["--use-fake-device-for-media-stream"]) as browser:
+        observer = RecordedPage.open(browser)
+        candidate = RecordedPage.open(browser)
+        with artifacts_on_failure(observer, "observer_room_presence"), artifacts_on_failure(candidate, "presence"):
+            observer.page.goto(live_server + created["observer_room_url"])
+            wait_room(observer.page, "(o) => o.ready && o.historyComplete", "the room to open", 20)
+            state = observer.page.locator("#state")
+            assert state.inner_text() == "Waiting for the candidate to join"
+            assert steering_enabled(observer.page) == closed
+            assert "once the candidate has joined" in observer.page.locator("#steer-hint").inner_text()
+
+            # Joined, not started: a note may be taken, the interviewer is not steered yet.
+            candidate.page.goto(live_server + created["candidate_url"])
+            candidate.wait_until("(v) => v.ready", "the candidate's page", 20)
+            wait_room(observer.page, "(o) => o.candidateConnected", "the candidate to join")
+            assert state.inner_text() == "The candidate has joined — waiting for them to start"
+            assert steering_enabled(observer.page) == {**closed, "add-note": True}
+
+            accept_and_start(candidate.page)
+            wait_room(observer.page, "(o) => o.underway", "the interview to be under way")
+            assert steering_enabled(observer.page) == dict.fromkeys(closed, True)
+            assert observer.page.locator("#steer-hint").is_hidden()
+            candidate.wait_until("(v) => v.state === 'speaking'", "the greeting", 60)
+            wait_room(observer.page, "(o) => o.state === 'speaking'", "the interviewer speaking in the room")
+            assert state.inner_text() == "The interviewer is speaking"
+
+            # The candidate leaves: said so, whatever the interviewer was doing, and steering closes.
+            candidate.page.close()
+            wait_room(observer.page, "(o) => !o.candidateConnected", "the candidate to leave")
+            assert state.inner_text() == "Candidate disconnected — waiting for them to come back"
+            assert steering_enabled(observer.page) == closed
+
+            # A room opened later rebuilds the same from the history.
+            observer.page.reload()
+            wait_room(observer.page, "(o) => o.ready && o.historyComplete", "the room to open again", 20)
+            assert state.inner_text() == "Candidate disconnected — waiting for them to come back"
+            assert steering_enabled(observer.page) == closed

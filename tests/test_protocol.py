@@ -21,7 +21,7 @@ from protocol import messages as m
         m.End(),
     ],
 )
-def test_client_messages_round_trip(message: m._Message) -> None:
+def test_client_messages_round_trip(message: m.Message) -> None:
     assert m.parse_client_message(m.encode(message)) == message
 
 

@@ -7,9 +7,10 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from protocol import messages as m
-from server.conversation.planning import default_question
+from server.conversation.questions import default_question
 from server.evaluation.base import AnswerEvaluation, FlagKind
-from server.evaluation.report import Timings, build_report
+from server.evaluation.metrics import Timings
+from server.evaluation.report import build_report
 from server.evaluation.scoring import evaluate_answer
 from server.observers.speech import speech_timings
 from server.services.results import _reusable, evaluation_row
@@ -25,7 +26,7 @@ def _at(seconds: float) -> datetime:
     return T0 + timedelta(seconds=seconds)
 
 
-def _event(seq: int, at: float, message: m._Message) -> StoredEvent:
+def _event(seq: int, at: float, message: m.Message) -> StoredEvent:
     return StoredEvent(seq=seq, kind=message.type, at=_at(at), payload=message.model_dump(mode="json"))  # type: ignore[attr-defined]
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from protocol import messages as m
 from protocol.audio import OutputFrame
-from tests.live_client import LiveClient, is_type, start_interview
+from tests.live_client import LiveClient, dump, is_type, start_interview
 from tests.speech import CACHE, compose, heard, silence
 
 pytestmark = pytest.mark.slow
@@ -105,7 +105,10 @@ async def test_backchannels_noise_and_echo_do_not_interrupt_the_interviewer(live
     client = await LiveClient.connect(live_server, created["interview_id"], created["candidate_token"])
     ready = await client.handshake()
     await client.send(m.Start())
-    start: m.UtteranceStart = await client.stream_silence_until(is_type(m.UtteranceStart), 30)
+    # The first question: long enough to hold every disturbance (the greeting before it is short).
+    start: m.UtteranceStart = await client.stream_silence_until(
+        lambda msg: isinstance(msg, m.UtteranceStart) and msg.kind is m.UtteranceKind.QUESTION, 30
+    )
     await client.wait_for(lambda msg: isinstance(msg, OutputFrame) and msg.utterance_id == start.utterance_id, 30)
     await client.stream(silence(0.4))
     await client.stream(compose("Mm hmm.", 0.6))
@@ -117,7 +120,7 @@ async def test_backchannels_noise_and_echo_do_not_interrupt_the_interviewer(live
         is_type(m.UtteranceEnd, utterance_id=start.utterance_id), 60
     )
     assert end.text
-    assert client.messages(m.Interrupted) == []
+    assert client.messages(m.Interrupted) == [], dump(client)
     assert client.messages(m.FinalTranscript) == [], "a backchannel, noise or echo became an answer"
     await client.close()
 

@@ -223,3 +223,20 @@ def test_a_turn_longer_than_the_maximum_is_ended() -> None:
     assert len(ended) == 1
     index, event = ended[0]
     assert isinstance(event, TurnEnded) and event.forced and (index + 1) * WINDOW >= 2000
+
+
+@pytest.mark.parametrize(("gap_windows", "starts_at_first"), [(8, True), (17, False)])
+def test_a_short_first_word_before_a_pause_starts_the_turn_it_belongs_to(
+    gap_windows: int, starts_at_first: bool
+) -> None:
+    """ "Sorry, [pause] could you repeat that?" over the interviewer: "Sorry" alone is too short to confirm, yet it
+    begins the turn (within the chain gap); speech that far apart is not one turn."""
+    detector = TurnDetector(CONFIG)
+    detector.set_interviewer_speaking(True)
+    short = windows(CONFIG.barge_in_confirm_ms) - 4  # not confirmed alone
+    events = feed(detector, "." * 5 + "s" * short + "." * gap_windows + "s" * 20)
+    assert kinds(events) == [SpeechStarted]
+    started = events[0][1]
+    assert isinstance(started, SpeechStarted) and started.barge_in
+    second = (5 + short + gap_windows) * WINDOW
+    assert started.at_ms == (5 * WINDOW if starts_at_first else second)

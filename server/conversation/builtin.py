@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from server.conversation.base import Answer, Reply
-from server.conversation.machine import InterviewMachine, Policy, Utterance
+from server.conversation.decisions import Utterance
+from server.conversation.machine import InterviewMachine, Policy
 from server.conversation.setup import InterviewSetup
 from server.text.sentences import split_sentences
 

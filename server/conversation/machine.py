@@ -7,43 +7,22 @@ turn. Both engines drive this machine; they differ only in how the words are phr
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import dataclass, replace
 from typing import Any
 
 from protocol.messages import UtteranceKind
-from server.conversation import templates as t
+from server.conversation import wording as w
 from server.conversation.base import Answer
-from server.conversation.planning import PlannedQuestion, observer_question, plan_questions
+from server.conversation.decisions import Move, Utterance
+from server.conversation.hearing import heard_enough, request_in
+from server.conversation.pacing import account_time, time_allows_follow_up, time_is_up
+from server.conversation.planning import plan_questions
 from server.conversation.probing import AnswerKind, Gap, Probe, classify, find_probes, next_probe
+from server.conversation.questions import PlannedQuestion, observer_question
 from server.conversation.setup import InterviewSetup
-from server.text.extraction import resume_skills
+from server.conversation.snapshot import InterviewState, Line, Role, from_snapshot, to_snapshot
+from server.text.resume import resume_skills
 from server.text.spoken import spoken
-from server.text.words import count_words
-
-#: Version 2: observers' questions have their own question numbers (``observer_asked``), planned questions an
-#: easier angle and a template id, and acknowledgements a counter. Version 1 snapshots are migrated.
-SNAPSHOT_VERSION = 2
-SUPPORTED_SNAPSHOT_VERSIONS = (1, 2)
-
-#: Speaking rate used to estimate how long the interviewer's words take when no clock is given.
-INTERVIEWER_WORDS_PER_MINUTE = 160
-#: Speaking rate assumed for a candidate turn that comes without a duration (a typed answer).
-CANDIDATE_WORDS_PER_MINUTE = 130
-
-_REPEAT = re.compile(
-    r"\b(?:repeat|say (?:that|it) again|come again|once more|didn'?t (?:hear|catch)|did not (?:hear|catch)|"
-    r"missed (?:that|the question)|pardon)\b",
-    re.IGNORECASE,
-)
-_REPHRASE = re.compile(
-    r"\b(?:rephrase|reword|another way|differently|don'?t understand|do not understand|didn'?t understand|"
-    r"not sure what you mean|what do you mean|clarify the question|explain the question)\b",
-    re.IGNORECASE,
-)
-#: Longer than this, a turn is an answer even if it contains "repeat" or "what do you mean".
-_MAX_REQUEST_WORDS = 14
 
 #: How much of each answer is read to choose a follow-up: about the longest spoken turn (two minutes). A typed
 #: answer may be longer (it is kept and scored whole), but this runs on the event loop's thread, and what an
@@ -55,25 +34,6 @@ class InterviewFinishedError(RuntimeError):
     """An answer arrived after the closing words."""
 
 
-class Move(StrEnum):
-    """What the interviewer does next; an engine that phrases its own words needs to know which."""
-
-    GREET = "greet"
-    RESUME = "resume"
-    ASK = "ask"
-    FOLLOW_UP = "follow_up"
-    REPEAT = "repeat"
-    REPHRASE = "rephrase"
-    NUDGE = "nudge"
-    CLOSE = "close"
-    OBSERVER_QUESTION = "observer_question"
-
-
-class Role(StrEnum):
-    INTERVIEWER = "interviewer"
-    CANDIDATE = "candidate"
-
-
 @dataclass(frozen=True)
 class Policy:
     """Interviewing rules that are configuration, not state."""
@@ -83,83 +43,10 @@ class Policy:
     max_nudges_per_question: int = 1
 
 
-@dataclass
-class Line:
-    """One entry of the conversation as it happened (interviewer lines as heard)."""
-
-    role: Role
-    text: str
-    question_number: int
-    kind: UtteranceKind | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "role": self.role.value,
-            "text": self.text,
-            "question_number": self.question_number,
-            "kind": self.kind.value if self.kind else None,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Line:
-        kind = data.get("kind")
-        return cls(
-            Role(data["role"]), str(data["text"]), int(data["question_number"]), UtteranceKind(kind) if kind else None
-        )
-
-
-@dataclass(frozen=True)
-class Utterance:
-    """The machine's decision and its builtin wording."""
-
-    move: Move
-    kind: UtteranceKind
-    question_number: int
-    text: str
-    done: bool = False
-    question: PlannedQuestion | None = None
-    gap: Gap | None = None
-    #: Words said before the question itself (greeting, acknowledgement, transition).
-    lead_in: str = ""
-    #: "observer" when the candidate is asked an observer's question (spoken by the interviewer).
-    asked_by: str = "interviewer"
-    #: False for words that ask nothing (the greeting): once heard, :meth:`InterviewMachine.proceed` goes on.
-    expects_answer: bool = True
-    #: The observer's steering this utterance carries out: "ask_question" or "skip_topic".
-    observer_action: str | None = None
-    #: What a follow-up names: the method to go beyond ("adding printf statements"), or the skill denied.
-    detail: str = ""
-    #: How the last answer was acknowledged before the next question (a key of ``ACKNOWLEDGEMENTS``).
-    acknowledged: str = ""
-
-
-@dataclass
-class _State:
-    plan: list[PlannedQuestion]
-    started: bool = False
-    finished: bool = False
-    current: int = 0  # index into plan of the question under discussion
-    follow_ups: int = 0
-    gaps_asked: list[str] = field(default_factory=list)
-    nudges: int = 0
-    asked_text: str = ""  # the full wording of what the candidate is answering, for "please repeat"
-    asked_kind: UtteranceKind = UtteranceKind.QUESTION
-    elapsed_ms: int = 0
-    end_reason: str | None = None
-    history: list[Line] = field(default_factory=list)
-    observer_questions: list[str] = field(default_factory=list)  # to ask at the next turn boundary, in order
-    skip_requested: bool = False  # an observer asked to move on after the current answer
-    asked_by_observer: bool = False  # what the candidate is answering is an observer's question
-    question_asked: bool = True  # plan[current] was put to the candidate (False between greeting and question 1)
-    question_unheard: bool = False  # a barge-in cut the question off before the candidate could hear it
-    observer_asked: list[PlannedQuestion] = field(default_factory=list)  # observers' questions, as asked
-    acknowledgements: int = 0  # acknowledgements said so far, to vary their wording
-
-
 class InterviewMachine:
     """One interview's conversation logic. Create with :meth:`start` or :meth:`restore`."""
 
-    def __init__(self, setup: InterviewSetup, state: _State, policy: Policy) -> None:
+    def __init__(self, setup: InterviewSetup, state: InterviewState, policy: Policy) -> None:
         self.setup = setup
         self.policy = policy
         self._s = state
@@ -168,72 +55,15 @@ class InterviewMachine:
 
     @classmethod
     def start(cls, setup: InterviewSetup, policy: Policy | None = None) -> InterviewMachine:
-        return cls(setup, _State(plan=plan_questions(setup)), policy or Policy())
+        return cls(setup, InterviewState(plan=plan_questions(setup)), policy or Policy())
 
     @classmethod
     def restore(cls, setup: InterviewSetup, snapshot: dict[str, Any], policy: Policy | None = None) -> InterviewMachine:
         """Continue an interview from :meth:`snapshot`; an older version is migrated, an unknown one refused."""
-        version = snapshot.get("version")
-        if version not in SUPPORTED_SNAPSHOT_VERSIONS:
-            raise ValueError(
-                f"interviewer snapshot version {version!r} is not supported (expected one of "
-                f"{', '.join(map(str, SUPPORTED_SNAPSHOT_VERSIONS))})"
-            )
-        plan = [PlannedQuestion.from_dict(q) for q in snapshot["plan"]]
-        observer_asked = [PlannedQuestion.from_dict(q) for q in snapshot.get("observer_asked", [])]
-        asked_by_observer = bool(snapshot.get("asked_by_observer", False))
-        if version == 1 and asked_by_observer:
-            # Version 1 numbered an observer's question 0 and never scored its answer: give the question being
-            # answered a number of its own, so its answer is scored from now on.
-            number = len(plan) + 1
-            observer_asked.append(observer_question(str(snapshot["asked_text"]), setup.interview_type, number))
-        state = _State(
-            plan=plan,
-            started=bool(snapshot["started"]),
-            finished=bool(snapshot["finished"]),
-            current=int(snapshot["current"]),
-            follow_ups=int(snapshot["follow_ups"]),
-            gaps_asked=list(snapshot["gaps_asked"]),
-            nudges=int(snapshot["nudges"]),
-            asked_text=str(snapshot["asked_text"]),
-            asked_kind=UtteranceKind(snapshot["asked_kind"]),
-            elapsed_ms=int(snapshot["elapsed_ms"]),
-            end_reason=snapshot.get("end_reason"),
-            history=[Line.from_dict(line) for line in snapshot["history"]],
-            observer_questions=[str(q) for q in snapshot.get("observer_questions", [])],
-            skip_requested=bool(snapshot.get("skip_requested", False)),
-            asked_by_observer=asked_by_observer,
-            question_asked=bool(snapshot.get("question_asked", True)),
-            question_unheard=bool(snapshot.get("question_unheard", False)),
-            observer_asked=observer_asked,
-            acknowledgements=int(snapshot.get("acknowledgements", 0)),
-        )
-        return cls(setup, state, policy or Policy())
+        return cls(setup, from_snapshot(snapshot, setup.interview_type), policy or Policy())
 
     def snapshot(self) -> dict[str, Any]:
-        s = self._s
-        return {
-            "version": SNAPSHOT_VERSION,
-            "plan": [q.to_dict() for q in s.plan],
-            "started": s.started,
-            "finished": s.finished,
-            "current": s.current,
-            "follow_ups": s.follow_ups,
-            "gaps_asked": list(s.gaps_asked),
-            "nudges": s.nudges,
-            "asked_text": s.asked_text,
-            "asked_kind": s.asked_kind.value,
-            "elapsed_ms": s.elapsed_ms,
-            "end_reason": s.end_reason,
-            "history": [line.to_dict() for line in s.history],
-            "observer_questions": list(s.observer_questions),
-            "skip_requested": s.skip_requested,
-            "asked_by_observer": s.asked_by_observer,
-            "question_asked": s.question_asked,
-            "question_unheard": s.question_unheard,
-            "observer_asked": [q.to_dict() for q in s.observer_asked],
-            "acknowledgements": s.acknowledgements,
-        }
+        return to_snapshot(self._s)
 
     # ------------------------------------------------------------------ read-only views
 
@@ -284,7 +114,7 @@ class InterviewMachine:
             s.started = True
             return self._close("completed")
         if s.started and s.question_asked:
-            lead_in = t.RESUME.format(name=self._name())
+            lead_in = w.RESUME.format(name=self._name())
             resumed = self._say(Move.RESUME, s.asked_kind, f"{lead_in} {s.asked_text}", lead_in=lead_in, remember=False)
             if s.asked_by_observer:
                 number = self._answering_number()
@@ -314,13 +144,13 @@ class InterviewMachine:
             raise RuntimeError("begin() must be called before respond()")
         question = s.plan[s.current]
         text = answer.text.strip()
-        self._account_time(answer)
+        account_time(s, answer)
         if not s.question_asked:
             # The candidate spoke over, or after, the greeting: their words answer no question, and the first
             # question is asked now (never consumed by a "hello").
             if text:
                 s.history.append(Line(Role.CANDIDATE, text, 0))
-            return self._ask_current(Move.ASK, UtteranceKind.QUESTION, t.AFTER_GREETING)
+            return self._ask_current(Move.ASK, UtteranceKind.QUESTION, w.AFTER_GREETING)
         number = self._answering_number()
         if s.question_unheard:
             # A barge-in cut the question off before it was heard: finish it instead of taking this as the answer.
@@ -330,7 +160,7 @@ class InterviewMachine:
             return self._say(
                 Move.REPEAT,
                 s.asked_kind,
-                t.FINISH_QUESTION.format(text=s.asked_text),
+                w.FINISH_QUESTION.format(text=s.asked_text),
                 question=question,
                 remember=False,
             )
@@ -341,15 +171,15 @@ class InterviewMachine:
 
         request = request_in(text)
         if request is Move.REPEAT:
-            return self._say(Move.REPEAT, UtteranceKind.PROMPT, t.REPEAT.format(text=s.asked_text), remember=False)
+            return self._say(Move.REPEAT, UtteranceKind.PROMPT, w.REPEAT.format(text=s.asked_text), remember=False)
         if request is Move.REPHRASE:
             plain = s.asked_kind is UtteranceKind.FOLLOW_UP or s.asked_by_observer
             wording = s.asked_text if plain else question.rephrased
-            return self._say(Move.REPHRASE, UtteranceKind.PROMPT, t.REPHRASE.format(text=wording), remember=False)
+            return self._say(Move.REPHRASE, UtteranceKind.PROMPT, w.REPHRASE.format(text=wording), remember=False)
         if not text:
             if s.nudges < self.policy.max_nudges_per_question:
                 s.nudges += 1
-                return self._say(Move.NUDGE, UtteranceKind.PROMPT, t.NUDGE.format(text=s.asked_text), remember=False)
+                return self._say(Move.NUDGE, UtteranceKind.PROMPT, w.NUDGE.format(text=s.asked_text), remember=False)
             return self._advance("silent")
 
         after_observer = s.asked_by_observer
@@ -358,11 +188,11 @@ class InterviewMachine:
         if s.skip_requested:
             s.skip_requested = False
             return replace(self._advance("skip"), observer_action="skip_topic")
-        if self._time_is_up():
+        if time_is_up(self._s, self.setup.time_budget_s):
             return self._close("time_budget")
         probe = self._next_probe(question)
         if probe is not None:
-            return self._follow_up(question, probe, t.BACK_TO_QUESTION if after_observer else "")
+            return self._follow_up(question, probe, w.BACK_TO_QUESTION if after_observer else "")
         return self._advance(self._acknowledgement(text, question, after_observer))
 
     def queue_observer_question(self, text: str) -> None:
@@ -413,7 +243,9 @@ class InterviewMachine:
 
     def _next_probe(self, question: PlannedQuestion) -> Probe | None:
         s = self._s
-        if s.follow_ups >= self.policy.max_follow_ups_per_question or not self._time_allows_follow_up():
+        if s.follow_ups >= self.policy.max_follow_ups_per_question:
+            return None
+        if not time_allows_follow_up(s, self.setup.time_budget_s):
             return None
         return next_probe(
             question,
@@ -439,41 +271,12 @@ class InterviewMachine:
             return s.observer_asked[-1].number
         return s.plan[s.current].number
 
-    def _time_is_up(self) -> bool:
-        budget = self.setup.time_budget_s
-        return budget is not None and self._s.elapsed_ms >= budget * 1000
-
-    def _time_allows_follow_up(self) -> bool:
-        """A follow-up fits if the time left still covers the remaining questions at the planned pace."""
-        budget = self.setup.time_budget_s
-        if budget is None:
-            return True
-        s = self._s
-        per_question_ms = budget * 1000 / max(len(s.plan), 1)
-        remaining_after = len(s.plan) - s.current - 1
-        return budget * 1000 - s.elapsed_ms > (remaining_after + 0.5) * per_question_ms
-
-    def _account_time(self, answer: Answer) -> None:
-        s = self._s
-        elapsed = answer.metadata.get("elapsed_ms")
-        if isinstance(elapsed, int | float) and elapsed >= 0:
-            s.elapsed_ms = max(s.elapsed_ms, int(elapsed))
-            return
-        said: list[str] = []  # every interviewer line since the candidate last spoke (greeting and question)
-        for line in reversed(s.history):
-            if line.role is not Role.INTERVIEWER:
-                break
-            said.append(line.text)
-        speaking_ms = count_words(" ".join(said)) * 60_000 // INTERVIEWER_WORDS_PER_MINUTE
-        answer_ms = answer.duration_ms or count_words(answer.text) * 60_000 // CANDIDATE_WORDS_PER_MINUTE
-        s.elapsed_ms += speaking_ms + answer_ms
-
     # ------------------------------------------------------------------ utterances
 
     def _follow_up(self, question: PlannedQuestion, probe: Probe, lead_in: str = "") -> Utterance:
         s = self._s
         key = "depth_method" if probe.gap is Gap.DEPTH and probe.detail else probe.gap.value
-        options = t.FOLLOW_UPS[key]
+        options = w.FOLLOW_UPS[key]
         wording = options[s.follow_ups % len(options)].format(
             skill=probe.detail,
             method=probe.detail[:1].upper() + probe.detail[1:],
@@ -491,17 +294,17 @@ class InterviewMachine:
         s = self._s
         if s.current + 1 >= len(s.plan):
             return self._close("completed")
-        if self._time_is_up():
+        if time_is_up(self._s, self.setup.time_budget_s):
             return self._close("time_budget")
         s.current += 1
         s.follow_ups = 0
         s.gaps_asked = []
         s.nudges = 0
         is_last = s.current == len(s.plan) - 1
-        options = t.ACKNOWLEDGEMENTS[acknowledged]
+        options = w.ACKNOWLEDGEMENTS[acknowledged]
         ack = options[s.acknowledgements % len(options)]
         s.acknowledgements += 1
-        transition = t.LAST_QUESTION if is_last else t.TRANSITIONS[(s.current - 1) % len(t.TRANSITIONS)]
+        transition = w.LAST_QUESTION if is_last else w.TRANSITIONS[(s.current - 1) % len(w.TRANSITIONS)]
         return replace(
             self._ask_current(Move.ASK, UtteranceKind.QUESTION, f"{ack} {transition}"), acknowledged=acknowledged
         )
@@ -514,7 +317,7 @@ class InterviewMachine:
         number = len(s.plan) + len(s.observer_asked) + 1
         question = observer_question(words, self.setup.interview_type, number)
         s.observer_asked.append(question)
-        text = t.OBSERVER_INTRO.format(text=words)
+        text = w.OBSERVER_INTRO.format(text=words)
         s.history.append(Line(Role.INTERVIEWER, text, number, UtteranceKind.QUESTION))
         s.asked_text = words
         s.asked_kind = UtteranceKind.QUESTION
@@ -544,7 +347,7 @@ class InterviewMachine:
         s = self._s
         s.finished = True
         s.end_reason = reason
-        template = t.CLOSING_TIME if reason == "time_budget" else t.CLOSING
+        template = w.CLOSING_TIME if reason == "time_budget" else w.CLOSING
         text = template.format(name=self._name())
         number = s.plan[s.current].number if s.plan else 0
         utterance = Utterance(Move.CLOSE, UtteranceKind.CLOSING, number, text, done=True)
@@ -580,30 +383,8 @@ class InterviewMachine:
         title = spoken(self.setup.job_title) or "open"
         if self.setup.time_budget_s:
             minutes = max(1, round(self.setup.time_budget_s / 60))
-            return t.GREETING_TIMED.format(name=self._name(), title=title, minutes=minutes)
-        return t.GREETING.format(name=self._name(), title=title, count=len(self._s.plan))
+            return w.GREETING_TIMED.format(name=self._name(), title=title, minutes=minutes)
+        return w.GREETING.format(name=self._name(), title=title, count=len(self._s.plan))
 
     def _name(self) -> str:
         return self.setup.candidate_name.strip() or "there"
-
-
-#: Share of the question's own words (after any lead-in) that must have been heard for it to count as asked.
-HEARD_ENOUGH = 0.6
-
-
-def heard_enough(heard: str, said: str, question: str) -> bool:
-    """Whether the words heard of ``said`` (lead-in + ``question``) include most of ``question`` itself."""
-    lead_in_words = max(0, count_words(said) - count_words(question))
-    heard_question_words = count_words(heard.replace("…", " ")) - lead_in_words
-    return heard_question_words >= HEARD_ENOUGH * max(count_words(question), 1)
-
-
-def request_in(text: str) -> Move | None:
-    """Whether a short turn asks to hear the question again (repeat) or differently (rephrase)."""
-    if not text or count_words(text) > _MAX_REQUEST_WORDS:
-        return None
-    if _REPHRASE.search(text):
-        return Move.REPHRASE
-    if _REPEAT.search(text):
-        return Move.REPEAT
-    return None

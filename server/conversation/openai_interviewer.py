@@ -19,7 +19,8 @@ from openai.types.chat import ChatCompletionMessageParam
 
 from server.config import Settings
 from server.conversation.base import Answer, Reply, single
-from server.conversation.machine import InterviewMachine, Move, Policy, Utterance
+from server.conversation.decisions import Move, Utterance
+from server.conversation.machine import InterviewMachine, Policy
 from server.conversation.prompts import interviewer_system_prompt, interviewer_turn_prompt, leaks_instructions
 from server.conversation.setup import InterviewSetup
 from server.llm.client import (

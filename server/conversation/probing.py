@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from server.conversation.planning import GroundingSource, PlannedQuestion, QuestionStyle
-from server.text.extraction import ACTION_VERBS, topic_terms
-from server.text.phrases import gerund_phrase
+from server.conversation.questions import GroundingSource, PlannedQuestion, QuestionStyle
+from server.text.documents import ACTION_VERBS, topic_terms
 from server.text.signals import AnswerSignals, denies_skill
 from server.text.signals import read_signals as _read_signals
+from server.text.verbs import gerund_phrase
 from server.text.words import count_words, strip_disfluencies, words
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 
-from server.conversation.machine import Line, Move, Role, Utterance
-from server.conversation.planning import PlannedQuestion
+from server.conversation.decisions import Move, Utterance
 from server.conversation.probing import Gap
+from server.conversation.questions import PlannedQuestion
 from server.conversation.setup import InterviewSetup
+from server.conversation.snapshot import Line, Role
 from server.llm.fencing import DATA_RULE, fence
 from server.text.words import count_words, shorten, words
 

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from server.conversation.planning import PlannedQuestion
+from server.conversation.questions import PlannedQuestion
 from server.conversation.setup import InterviewSetup
 from server.evaluation.base import AnswerEvaluation, Evaluator
 

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from server.conversation.machine import request_in
-from server.conversation.planning import PlannedQuestion, default_question
+from server.conversation.hearing import request_in
+from server.conversation.questions import PlannedQuestion, default_question
 from server.conversation.setup import InterviewSetup
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from server.conversation.planning import PlannedQuestion
+from server.conversation.questions import PlannedQuestion
 from server.conversation.setup import InterviewSetup
 from server.evaluation.base import AnswerEvaluation, as_planned
 from server.evaluation.scoring import evaluate_answer

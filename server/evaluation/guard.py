@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from server.text.extraction import looks_like_instruction
+from server.text.documents import looks_like_instruction
 from server.text.sentences import split_sentences
 from server.text.words import normalize_space
 

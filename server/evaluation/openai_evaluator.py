@@ -25,7 +25,7 @@ from openai.types.shared_params.response_format_json_schema import JSONSchema, R
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.config import Settings
-from server.conversation.planning import PlannedQuestion
+from server.conversation.questions import PlannedQuestion
 from server.conversation.setup import InterviewSetup
 from server.evaluation.base import (
     AnswerEvaluation,

@@ -3,7 +3,7 @@ the question, the job description and the resume fenced as data."""
 
 from __future__ import annotations
 
-from server.conversation.planning import PlannedQuestion
+from server.conversation.questions import PlannedQuestion
 from server.conversation.setup import InterviewSetup
 from server.evaluation.guard import addresses_evaluator
 from server.evaluation.rubric import Rubric

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from server.evaluation.units import Unit
+from server.evaluation.marks import Unit
 from server.text.cleaning import quotable_units
 from server.text.embeddings import SentenceEncoder, similarities
 from server.text.words import FILLER_WORDS, content_words, stem, words

@@ -72,6 +72,7 @@ async def start_interview(request: Request) -> JSONResponse:
         interview_id=interview_id,
         candidate_token=candidate_token,
         candidate_url=f"/interview.html?id={interview_id}&token={candidate_token}",
+        candidate_socket_url=_socket_url(request, f"/ws/interview/{interview_id}", candidate_token),
         observer_token=observer_token,
         observer_url=f"/report.html?id={interview_id}&token={observer_token}",
         observer_room_url=f"/observer.html?id={interview_id}&token={observer_token}",
@@ -79,6 +80,13 @@ async def start_interview(request: Request) -> JSONResponse:
         observer_link_expires_at=observer_expires_at,
     )
     return JSONResponse(response.model_dump(mode="json"), status_code=201)
+
+
+def _socket_url(request: Request, path: str, token: str) -> str:
+    """An absolute WebSocket URL on the scheme and host the request came to, as a browser resolves the relative
+    page links (behind a proxy, uvicorn takes the scheme from ``X-Forwarded-Proto`` when the proxy is trusted)."""
+    scheme = "wss" if request.url.scheme == "https" else "ws"
+    return str(request.url.replace(scheme=scheme, path=path, query=f"token={token}", fragment=""))
 
 
 async def next_question(request: Request) -> JSONResponse:

@@ -1,6 +1,9 @@
 """Which of the web client's pages whom: a guard in front of the static files.
 
 - The candidate's page and the sign-in page are public (the candidate's does nothing without its link token).
+  Its valid link to an interview that has finished gets the completed page (``complete.html``) at the same
+  address: a candidate opening their link again is thanked, not shown a refused connection. Any other link
+  gets the live page, whose socket says what is wrong with it (expired, revoked, unknown).
 - The set-up page and the history are the recruiter's: a signed-in session, or ``VIVA_AUTH=none``. Opening
   one with ``?token=<admin token>`` (the link printed at start-up) signs in and redirects to the same page
   without the token in its address.
@@ -25,10 +28,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from server.http.access import session_expiry
 from server.http.signin import set_session_cookie
 from server.services.auth import SessionProblem, SessionRefused
-from server.services.links import LinkRefused, check_watcher
+from server.services.links import LinkRefused, check_link, check_watcher
 from server.services.runtime import Services
+from server.store.base import FINAL_STATUSES, StoreUnavailable
 
-PUBLIC_PAGES = frozenset({"interview.html", "signin.html"})
+#: The candidate's live page; ``COMPLETED_PAGE`` is served in its place once the interview has finished.
+CANDIDATE_PAGE = "interview.html"
+COMPLETED_PAGE = "complete.html"
+PUBLIC_PAGES = frozenset({CANDIDATE_PAGE, COMPLETED_PAGE, "signin.html"})
 #: Pages an interview's observer link opens: ``?id=<interview id>&token=<observer token>``.
 LINK_PAGES = frozenset({"report.html", "observer.html"})
 SIGN_IN_PAGE = "/signin.html"
@@ -57,22 +64,26 @@ class PageGuard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         page = page_name(scope["path"]) if scope["type"] == "http" else None
-        if page is None or page in PUBLIC_PAGES or scope["method"] not in ("GET", "HEAD"):
+        if page is None or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         request = Request(scope)
         services: Services = scope["app"].state.services
+        if page == CANDIDATE_PAGE:
+            # Never cached: once the interview has finished, the same address is the completed page.
+            if await _finished(request, services):
+                completed = f"/{COMPLETED_PAGE}"
+                scope = {**scope, "path": completed, "raw_path": completed.encode()}
+            await self.app(scope, receive, _no_store(scope, send))
+            return
+        if page in PUBLIC_PAGES:
+            await self.app(scope, receive, send)
+            return
         refusal = await self._link_page(request, services) if page in LINK_PAGES else self._page(request, services)
         if refusal is not None:
             await refusal(scope, receive, send)
             return
-
-        async def send_private(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["Cache-Control"] = "no-store"
-            await send(message)
-
-        await self.app(scope, receive, send_private)
+        await self.app(scope, receive, _no_store(scope, send))
 
     def _page(self, request: Request, services: Services) -> Response | None:
         """The recruiter's page: None to serve it, else the redirect to give."""
@@ -106,6 +117,34 @@ class PageGuard:
         except SessionRefused as refused:
             return _to_sign_in(request, _SESSION_REASONS[refused.problem])
         return None
+
+
+def _no_store(scope: Scope, send: Send) -> Send:
+    """``send``, with ``Cache-Control: no-store`` on the response."""
+
+    async def send_private(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            MutableHeaders(scope=message)["Cache-Control"] = "no-store"
+        await send(message)
+
+    return send_private
+
+
+async def _finished(request: Request, services: Services) -> bool:
+    """Whether the candidate's page was opened with a valid candidate link to an interview that has finished.
+
+    Anything else (no link, a refused one, the database unreachable) is False: the live page is served, and its
+    socket explains the refusal.
+    """
+    interview_id, token = request.query_params.get("id"), request.query_params.get("token")
+    if not interview_id or not token:
+        return False
+    try:
+        await check_link(services, interview_id, token, "candidate")
+        record = await services.store.get_interview(interview_id)
+    except (LinkRefused, StoreUnavailable):
+        return False
+    return record is not None and record.status in FINAL_STATUSES
 
 
 def _without_token(request: Request) -> str:

@@ -81,6 +81,10 @@ class StartResponse(BaseModel):
     interview_id: str
     candidate_token: str = Field(description="The candidate's secret; shown only now.")
     candidate_url: str = Field(description="The candidate's link to the live interview page.")
+    candidate_socket_url: str = Field(
+        description="The candidate's live interview WebSocket, token included: ws:// or wss:// (when the request "
+        "came over https) on the host the request was sent to. For a client of its own (protocol/README.md)."
+    )
     observer_token: str = Field(
         description="Opens this interview's report and live room without signing in (for a colleague); shown only now."
     )

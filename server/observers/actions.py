@@ -17,8 +17,6 @@ async def observer_actions(store: Store, interview_id: str) -> list[ObserverActi
         event = m.parse_live_event(stored.payload)
         if isinstance(event, m.NoteAdded):
             actions.append(ObserverAction(at=stored.at, action="note", text=event.text, by=event.by))
-        elif isinstance(event, m.SteeringApplied) and (
-            event.status == "queued" or event.action is m.SteeringAction.END_INTERVIEW
-        ):
+        elif isinstance(event, m.SteeringApplied) and event.status == "queued":
             actions.append(ObserverAction(at=stored.at, action=event.action.value, text=event.text, by=event.by))
     return actions

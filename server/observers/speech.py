@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from protocol import messages as m
-from server.evaluation.report import Timings, TurnLike
+from server.evaluation.metrics import Timings, TurnLike
 from server.store.base import Store
 
 #: The kinds of event that carry the interviewer's speech.

@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
-from server.conversation.planning import PlannedQuestion
+from server.conversation.questions import PlannedQuestion
 from server.evaluation.base import AnswerEvaluation, combined_answer, question_from_snapshot
 from server.evaluation.factory import create_evaluator
-from server.evaluation.report import Report, Timings, build_report
+from server.evaluation.metrics import Timings
+from server.evaluation.report import Report, build_report
 from server.evaluation.rubric import rubric_for
 from server.llm.usage import Usage, prices_from
 from server.observers.actions import observer_actions

@@ -19,8 +19,8 @@ from typing import Any
 import asyncpg
 
 from server.store.base import StoreUnavailable
+from server.store.driver import Row, Statement, UniqueViolation
 from server.store.migrations import POSTGRES_DIR, load_migrations, pending
-from server.store.sql import Row, Statement, UniqueViolation
 
 _PLACEHOLDER = re.compile(r"\?")
 _ROWCOUNT = re.compile(r"(\d+)$")

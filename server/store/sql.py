@@ -1,25 +1,18 @@
 """The store's queries, written once for both databases.
 
 :class:`SqlStore` holds every query of the :class:`~server.store.base.Store` interface in a common SQL subset
-(``?`` placeholders); a :class:`Driver` runs them on SQLite or PostgreSQL, adapting placeholders, parameter
-types and errors. Timestamps are always produced here, in UTC, so both databases store the same instants.
-
-Every text written or looked up passes through :func:`storable` here, the one place that makes it safe: PostgreSQL
-text and jsonb cannot hold NUL, and neither database can encode an unpaired surrogate. Requests are refused with
-a 422 before they get here (``protocol.messages.Text``); this is for what the server produces itself
-(transcripts, extracted documents, events), so that no such text can ever fail a write, on either database.
+(``?`` placeholders); a :class:`~server.store.driver.Driver` runs them on SQLite or PostgreSQL, adapting
+placeholders, parameter types and errors. Every parameter is made :func:`~server.store.rows.storable` on its way
+in, and timestamps come from :func:`~server.store.rows.utcnow`, so both databases store the same text and instants.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import math
-import re
 import uuid
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from server.conversation.setup import InterviewSetup
 from server.store.base import (
@@ -29,7 +22,6 @@ from server.store.base import (
     InterviewNotFound,
     InterviewPage,
     InterviewRecord,
-    InterviewSummary,
     LinkRole,
     PendingQuestion,
     QuestionEvaluation,
@@ -39,205 +31,35 @@ from server.store.base import (
     TokenMatch,
     TurnConflict,
 )
+from server.store.driver import Driver, Row, Statement, UniqueViolation
+from server.store.rows import (
+    QUESTION_COLUMNS,
+    QUESTION_VALUES,
+    TURN_COLUMNS,
+    evaluation_from_row,
+    event_from_row,
+    like_pattern,
+    parse_json,
+    parse_time,
+    pending_json,
+    question_row,
+    record_from_row,
+    required_time,
+    storable,
+    summary_from_row,
+    to_json,
+    turn_from_row,
+    utcnow,
+)
 from server.store.tokens import digests_match
 
-Row = Mapping[str, Any]
-Statement = tuple[str, Sequence[Any]]
-
-
-class UniqueViolation(Exception):
-    """A driver's translation of its database's unique/primary-key violation."""
-
-
-class Driver(Protocol):
-    """Runs SQL with ``?`` placeholders on one database."""
-
-    async def open(self) -> None:
-        """Connect and apply the pending migrations."""
-        ...
-
-    async def close(self) -> None: ...
-
-    async def ping(self) -> None:
-        """One cheap round trip that needs the database (for SQLite: the write lock, taken and released)."""
-        ...
-
-    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
-
-    async def transaction(self, statements: Sequence[Statement]) -> list[int]:
-        """Run the statements in one transaction; return each one's row count.
-
-        Raises :class:`UniqueViolation`, or :class:`~server.store.base.StoreUnavailable` when the database
-        cannot be reached (as :meth:`fetch` and :meth:`ping` do too).
-        """
-        ...
-
-
+#: The statuses of an interview still under way (a condition of every write that would change one).
 _OPEN = "('created', 'in_progress')"
-
-_TURN_COLUMNS = (
-    "interview_id, turn_index, kind, question_number, question, answer, answered_by, asked_at, "
-    "answer_started_at, answered_at, answer_duration_ms, response_gap_ms, interrupted, asked_by, asr_confidence"
-)
-_QUESTION_COLUMNS = (
-    "interview_id, question_number, question_text, answer, score, feedback, rubric_version, evidence, evaluated_at"
-)
-
-
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def _make_storable(match: re.Match[str]) -> str:
-    return "" if match.group() == "\x00" else "\ufffd"
-
-
-def storable(value: Any) -> Any:
-    """``value`` made safe for both databases: in every string NUL is removed and an unpaired surrogate becomes
-    U+FFFD; a float that is not a number or infinite becomes None (jsonb has no NaN). Lists and dicts (keys too)
-    are cleaned throughout; other values are returned as they are."""
-    if isinstance(value, str):
-        return _UNSTORABLE.sub(_make_storable, value) if _UNSTORABLE.search(value) else value
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {storable(k): storable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [storable(v) for v in value]
-    return value
-
-
-def to_json(value: Any) -> str:
-    """JSON for a jsonb (PostgreSQL) or text (SQLite) column, with its strings made :func:`storable` (JSON would
-    escape a NUL as ``\\u0000``, which jsonb refuses)."""
-    return json.dumps(storable(value))
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def parse_time(value: Any) -> datetime | None:
-    """SQLite hands back ISO text, PostgreSQL a datetime; both become an aware datetime."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)
-
-
-def _required_time(value: Any) -> datetime:
-    parsed = parse_time(value)
-    if parsed is None:
-        raise ValueError("a required timestamp is missing")
-    return parsed
-
-
-def parse_json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching ``text`` literally anywhere, lower-cased (escape character ``\\``)."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _turn_from_row(row: Row) -> StoredTurn:
-    return StoredTurn(
-        index=row["turn_index"],
-        kind=row["kind"],
-        question_number=row["question_number"],
-        question=row["question"],
-        answer=row["answer"],
-        answered_by=row["answered_by"],
-        asked_at=_required_time(row["asked_at"]),
-        answer_started_at=parse_time(row["answer_started_at"]),
-        answered_at=_required_time(row["answered_at"]),
-        answer_duration_ms=row["answer_duration_ms"],
-        response_gap_ms=row["response_gap_ms"],
-        interrupted=bool(row["interrupted"]),
-        asked_by=row["asked_by"],
-        asr_confidence=row["asr_confidence"],
-    )
-
-
-def _record_from_row(row: Row, turns: list[StoredTurn]) -> InterviewRecord:
-    return InterviewRecord(
-        id=row["id"],
-        setup=InterviewSetup.from_dict(parse_json(row["setup"])),
-        status=row["status"],
-        created_at=_required_time(row["created_at"]),
-        started_at=parse_time(row["started_at"]),
-        ended_at=parse_time(row["ended_at"]),
-        end_reason=row["end_reason"],
-        interviewer_state=parse_json(row["interviewer_state"]),
-        turns=turns,
-        final_score=row["final_score"],
-        report=parse_json(row["report"]),
-        evaluated_at=parse_time(row["evaluated_at"]),
-        pending=PendingQuestion.from_dict(pending) if (pending := parse_json(row["pending_question"])) else None,
-        usage=parse_json(row["usage"]),
-    )
-
-
-_QUESTION_VALUES = "values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-
-
-def _question_row(interview_id: str, e: QuestionEvaluation) -> tuple[Any, ...]:
-    return (
-        interview_id,
-        e.question_number,
-        e.question_text,
-        e.answer,
-        e.score,
-        e.feedback,
-        e.rubric_version,
-        to_json(e.evidence),
-        e.evaluated_at,
-    )
-
-
-def _pending_json(pending: PendingQuestion | None) -> str | None:
-    return to_json(pending.to_dict()) if pending is not None else None
-
-
-def _event_from_row(row: Row) -> StoredEvent:
-    return StoredEvent(
-        seq=row["seq"], kind=row["kind"], at=_required_time(row["at"]), payload=parse_json(row["payload"])
-    )
-
 
 _LINK_COLUMNS: dict[LinkRole, tuple[str, str, str]] = {
     "candidate": ("candidate_token_hash", "candidate_token_expires_at", "candidate_token_revoked_at"),
     "observer": ("observer_token_hash", "observer_token_expires_at", "observer_token_revoked_at"),
 }
-
-
-def _summary_from_row(row: Row) -> InterviewSummary:
-    return InterviewSummary(
-        id=row["id"],
-        candidate_name=row["candidate_name"],
-        job_title=row["job_title"],
-        interview_type=row["interview_type"],
-        num_questions=row["num_questions"],
-        status=row["status"],
-        created_at=_required_time(row["created_at"]),
-        started_at=parse_time(row["started_at"]),
-        ended_at=parse_time(row["ended_at"]),
-        turn_count=row["turn_count"],
-        final_score=row["final_score"],
-    )
-
-
-def _evaluation_from_row(row: Row) -> QuestionEvaluation:
-    return QuestionEvaluation(
-        question_number=row["question_number"],
-        question_text=row["question_text"],
-        answer=row["answer"],
-        score=row["score"],
-        feedback=row["feedback"],
-        rubric_version=row["rubric_version"],
-        evidence=parse_json(row["evidence"]),
-        evaluated_at=_required_time(row["evaluated_at"]),
-    )
 
 
 def _retrieved(task: asyncio.Task[None]) -> None:
@@ -318,9 +140,9 @@ class SqlStore:
         if not rows:
             return None
         turn_rows = await self._fetch(
-            f"select {_TURN_COLUMNS} from turns where interview_id = ? order by turn_index", (interview_id,)
+            f"select {TURN_COLUMNS} from turns where interview_id = ? order by turn_index", (interview_id,)
         )
-        return _record_from_row(rows[0], [_turn_from_row(r) for r in turn_rows])
+        return record_from_row(rows[0], [turn_from_row(r) for r in turn_rows])
 
     async def match_token(self, interview_id: str, token_hash: str) -> TokenMatch | None:
         columns = ", ".join(c for link in _LINK_COLUMNS.values() for c in link)
@@ -352,7 +174,7 @@ class SqlStore:
         rows = await self._fetch(f"select {column} from interviews where id = ?", (interview_id,))
         if not rows:
             raise InterviewNotFound(interview_id)
-        return _required_time(rows[0][column])
+        return required_time(rows[0][column])
 
     async def append_events(self, interview_id: str, events: list[StoredEvent]) -> None:
         statements: list[Statement] = [
@@ -379,7 +201,7 @@ class SqlStore:
         if limit is not None:
             sql += " limit ?"
             params.append(limit)
-        return [_event_from_row(r) for r in await self._fetch(sql, params)]
+        return [event_from_row(r) for r in await self._fetch(sql, params)]
 
     async def last_event_seq(self, interview_id: str) -> int:
         rows = await self._fetch("select max(seq) as last from events where interview_id = ?", (interview_id,))
@@ -400,7 +222,7 @@ class SqlStore:
                 (
                     "update interviews set status = 'in_progress', started_at = coalesce(started_at, ?), "
                     f"interviewer_state = ?, pending_question = ? where id = ? and status in {_OPEN}",
-                    (now, to_json(interviewer_state), _pending_json(pending), interview_id),
+                    (now, to_json(interviewer_state), pending_json(pending), interview_id),
                 )
             ]
         )
@@ -422,10 +244,10 @@ class SqlStore:
                     (
                         "update interviews set interviewer_state = ?, pending_question = ?, status = 'in_progress', "
                         f"started_at = coalesce(started_at, ?) where id = ? and status in {_OPEN}",
-                        (to_json(interviewer_state), _pending_json(pending), turn.asked_at, interview_id),
+                        (to_json(interviewer_state), pending_json(pending), turn.asked_at, interview_id),
                     ),
                     (
-                        f"insert into turns ({_TURN_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+                        f"insert into turns ({TURN_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
                         f"where exists (select 1 from interviews where id = ? and status in {_OPEN})",
                         (
                             interview_id,
@@ -488,7 +310,7 @@ class SqlStore:
             f"from interviews {where} order by created_at desc, id desc limit ? offset ?",
             [*params, limit, offset],
         )
-        return InterviewPage(items=[_summary_from_row(r) for r in rows], total=count_rows[0]["total"])
+        return InterviewPage(items=[summary_from_row(r) for r in rows], total=count_rows[0]["total"])
 
     async def add_usage(self, interview_id: str, usage: dict[str, float]) -> None:
         # One session of an interview is live at a time (a newer one supersedes it), so read-add-write is safe.
@@ -519,7 +341,7 @@ class SqlStore:
             ("delete from questions where interview_id = ?", (interview_id,)),
         ]
         statements += [
-            (f"insert into questions ({_QUESTION_COLUMNS}) {_QUESTION_VALUES}", _question_row(interview_id, e))
+            (f"insert into questions ({QUESTION_COLUMNS}) {QUESTION_VALUES}", question_row(interview_id, e))
             for e in evaluations
         ]
         try:
@@ -530,20 +352,20 @@ class SqlStore:
     async def save_question_evaluation(self, interview_id: str, evaluation: QuestionEvaluation) -> None:
         if not await self._fetch("select 1 from interviews where id = ?", (interview_id,)):
             raise InterviewNotFound(interview_id)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _QUESTION_COLUMNS.split(", ")[2:])
+        updates = ", ".join(f"{c} = excluded.{c}" for c in QUESTION_COLUMNS.split(", ")[2:])
         await self._transaction(
             [
                 (
-                    f"insert into questions ({_QUESTION_COLUMNS}) {_QUESTION_VALUES} "
+                    f"insert into questions ({QUESTION_COLUMNS}) {QUESTION_VALUES} "
                     f"on conflict (interview_id, question_number) do update set {updates}",
-                    _question_row(interview_id, evaluation),
+                    question_row(interview_id, evaluation),
                 )
             ]
         )
 
     async def get_evaluations(self, interview_id: str) -> list[QuestionEvaluation]:
         rows = await self._fetch(
-            f"select {_QUESTION_COLUMNS} from questions where interview_id = ? order by question_number",
+            f"select {QUESTION_COLUMNS} from questions where interview_id = ? order by question_number",
             (interview_id,),
         )
-        return [_evaluation_from_row(r) for r in rows]
+        return [evaluation_from_row(r) for r in rows]

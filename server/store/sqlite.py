@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from server.store.base import StoreUnavailable
+from server.store.driver import Row, Statement, UniqueViolation
 from server.store.migrations import SQLITE_DIR, Migration, load_migrations, pending
-from server.store.sql import Row, Statement, UniqueViolation
 
 T = TypeVar("T")
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from server.text.extraction import ACTION_VERBS, has_metric
+from server.text.documents import ACTION_VERBS, has_metric
 from server.text.sentences import split_sentences
 from server.text.skills import correct_slips, find_skills, mentions
 from server.text.words import count_words, strip_disfluencies

@@ -1,6 +1,7 @@
 // Counters and state of the interview page on window.__viva, so a browser test can wait on conditions
 // (audio sent, played, transcribed) instead of sleeping. Read-only for anything but this page.
 import type { SessionState, TurnRecord } from "./protocol";
+import type { CurrentQuestion } from "./question-card";
 import type { TranscriptEntry } from "./transcript";
 
 export interface TimelineEvent {
@@ -19,6 +20,8 @@ export interface VivaHooks {
   micActive: boolean;
   micError: string | null;
   micLevel: number;
+  /** The microphone check heard the candidate's voice ("We hear you"). */
+  micHeard: boolean;
   /** Upstream frames sent, and frames of a wrong size that were dropped (should stay 0). */
   framesSent: number;
   badFrames: number;
@@ -37,6 +40,10 @@ export interface VivaHooks {
   errors: string[];
   closeCodes: number[];
   summary: TurnRecord[] | null;
+  /** The current question's card, or null before the first question. */
+  question: CurrentQuestion | null;
+  /** The heading of the page shown in place of the interview when the link cannot open it, or null. */
+  closed: string | null;
 }
 
 declare global {
@@ -55,6 +62,7 @@ export function installHooks(transcript: TranscriptEntry[]): VivaHooks {
     micActive: false,
     micError: null,
     micLevel: 0,
+    micHeard: false,
     framesSent: 0,
     badFrames: 0,
     audioFramesReceived: 0,
@@ -70,6 +78,8 @@ export function installHooks(transcript: TranscriptEntry[]): VivaHooks {
     errors: [],
     closeCodes: [],
     summary: null,
+    question: null,
+    closed: null,
   };
   return window.__viva;
 }

@@ -1,33 +1,21 @@
 // The live interview page: one WebSocket, the microphone upstream, the interviewer's voice downstream.
 //
-// Flow: connect, send hello, wait for ready; on Start, unlock audio, open the microphone and send start.
-// Typing an answer is an equal alternative to speaking, and works without a microphone. When the
-// connection drops, Reconnect opens the same URL; the server resumes and repeats the current question.
+// Flow: connect, send hello, wait for ready; the screen before the interview checks the microphone and asks
+// the candidate to accept that an AI conducts it; on Start, unlock audio, open the microphone (if the check
+// did not) and send start. Typing an answer is an equal alternative to speaking, and works without a
+// microphone. When the connection drops, Reconnect opens the same URL; the server resumes and repeats the
+// current question. A link that can no longer open the interview gets a calm page saying why.
 import { describeMicrophoneError, Microphone } from "./capture";
 import { LiveConnection, liveUrl } from "./connection";
-import { byId, make, showMessage } from "./dom";
+import { CLOSE_EXPLANATIONS, CLOSED_PAGES } from "./close-reasons";
+import { byId, showMessage } from "./dom";
 import { installHooks } from "./hooks";
+import { Intro, meterValue } from "./intro";
 import { Player } from "./player";
 import type { Ended, ErrorMessage, Ready, ServerMessage, SessionState, TurnRecord } from "./protocol";
-import { TranscriptView } from "./transcript";
+import { QuestionCard } from "./question-card";
+import { summaryItems, TranscriptView } from "./transcript";
 import { clientMessage } from "./wire";
-
-const CLOSE_EXPLANATIONS: Record<number, string> = {
-  1009: "The connection was closed because a message was too large.",
-  1011: "The server ran into a problem.",
-  1008: "The connection was closed: this page sent audio faster than real time.",
-  1013: "The server cannot take the interview right now (it is busy, or cannot reach its database). Your saved answers are kept: reconnect in a minute.",
-  4001: "This interview link is not valid (the token was refused).",
-  4003: "This interview cannot be joined.",
-  4004: "This interview does not exist.",
-  4008: "The server did not hear from this page in time.",
-  4009: "The interview was opened in another tab or window.",
-  4011: "This interview link has expired.",
-  4012: "This interview link has been revoked.",
-};
-
-/** Closes after which reconnecting with the same link cannot help. */
-const FINAL_CLOSE_CODES = new Set([4001, 4003, 4004, 4011, 4012]);
 
 const STATE_LABELS: Record<SessionState, string> = {
   connecting: "Connecting…",
@@ -39,11 +27,15 @@ const STATE_LABELS: Record<SessionState, string> = {
 
 const ui = {
   info: byId("interview-info", HTMLElement),
-  start: byId("start", HTMLButtonElement),
+  live: byId("live", HTMLElement),
+  closed: byId("closed", HTMLElement),
+  closedHeading: byId("closed-heading", HTMLElement),
+  closedText: byId("closed-text", HTMLElement),
   state: byId("state", HTMLElement),
   meter: byId("mic-level", HTMLMeterElement),
   endTurn: byId("end-turn", HTMLButtonElement),
   end: byId("end", HTMLButtonElement),
+  endDialog: byId("end-dialog", HTMLDialogElement),
   micNotice: byId("mic-notice", HTMLElement),
   connectionNotice: byId("connection-notice", HTMLElement),
   connectionText: byId("connection-text", HTMLElement),
@@ -61,7 +53,14 @@ const ui = {
 };
 
 const transcript = new TranscriptView(ui.transcript, ui.caption);
+const question = new QuestionCard(
+  byId("question-card", HTMLElement),
+  byId("question-label", HTMLElement),
+  byId("question-now", HTMLElement),
+  byId("question-follow-up", HTMLElement),
+);
 const hooks = installHooks(transcript.entries);
+const intro = new Intro({ openMicrophone, start: () => void startInterview() });
 const player = new Player({
   onProgress(utteranceId, playedMs, done) {
     connection?.send(clientMessage({ type: "playback", utterance_id: utteranceId, played_ms: playedMs, done }));
@@ -151,10 +150,14 @@ function handleMessage(message: ServerMessage): void {
       return transcript.candidateAnswer(message.turn, message.text, message.answered_by === "text");
     case "utterance_start":
       hooks.utterancesStarted.push(message.utterance_id);
+      question.utteranceStart(message.utterance_id, message.kind, message.question_number);
+      hooks.question = question.current;
       return;
     case "utterance_text":
+      question.sentence(message.utterance_id, message.sentence, message.text);
       return transcript.interviewerSentence(message.utterance_id, message.sentence, message.text);
     case "utterance_end":
+      question.utteranceEnd(message.utterance_id, message.text);
       transcript.interviewerFinished(message.utterance_id, message.text);
       return player.finish(message.utterance_id);
     case "interrupted":
@@ -176,16 +179,15 @@ function handleReady(message: Ready): void {
   hooks.ready = true;
   player.setSampleRate(message.output_sample_rate);
   transcript.showHistory(message.history);
+  question.setTotal(message.num_questions);
   ui.info.textContent = `${message.job_title} · ${message.candidate_name} · ${message.num_questions} questions`;
   ui.connectionNotice.hidden = true;
   if (startedHere) {
     // A reconnect after Start: resume at once, the server repeats the current question.
     sendStart();
   } else {
-    ui.start.textContent = message.started ? "Resume interview" : "Start interview";
-    ui.start.disabled = false;
-    setStateLabel(message.started ? "Ready to resume" : "Ready to start", "idle");
-    ui.start.focus();
+    intro.show(message.num_questions, message.started);
+    intro.focus();
   }
 }
 
@@ -209,8 +211,9 @@ function handleEnded(message: Ended): void {
   setSessionState("ended");
   setStateLabel(STATE_LABELS.ended, "ended");
   stopMicrophone();
+  closeEndDialog();
   updateControls();
-  ui.start.disabled = true;
+  question.hide();
   showSummary(message.message, message.summary);
 }
 
@@ -225,17 +228,35 @@ function handleClose(code: number, reason: string, wasOpen: boolean): void {
   player.reset();
   setSessionState("disconnected");
   setStateLabel("Disconnected", "disconnected");
-  ui.start.disabled = true;
+  intro.unavailable();
   ending = false;
+  closeEndDialog();
   updateControls();
+  const closedPage = CLOSED_PAGES[code];
+  if (closedPage) {
+    stopMicrophone();
+    return showClosed(...closedPage);
+  }
   const explanation =
     CLOSE_EXPLANATIONS[code] ??
     (wasOpen ? "The connection to the server was lost." : "The server could not be reached.");
   ui.connectionText.textContent = reason ? `${explanation} (${reason})` : explanation;
   ui.connectionNotice.hidden = false;
-  ui.reconnect.hidden = FINAL_CLOSE_CODES.has(code);
   ui.reconnect.disabled = false;
-  if (!ui.reconnect.hidden) ui.reconnect.focus();
+  ui.reconnect.focus();
+}
+
+/** The link cannot open the interview (any more): say so plainly, in place of everything else. */
+function showClosed(heading: string, text: string): void {
+  intro.hide();
+  ui.live.hidden = true;
+  ui.connectionNotice.hidden = true;
+  showMessage(ui.micNotice, "");
+  showMessage(ui.error, "");
+  ui.closedHeading.textContent = heading;
+  ui.closedText.textContent = text;
+  ui.closed.hidden = false;
+  hooks.closed = heading;
 }
 
 function sendStart(): void {
@@ -252,7 +273,9 @@ async function openMicrophone(): Promise<void> {
       },
       onLevel(level) {
         hooks.micLevel = level;
-        ui.meter.value = Math.min(1, Math.sqrt(level) * 2);
+        ui.meter.value = meterValue(level);
+        intro.level(level);
+        hooks.micHeard = intro.heard;
       },
       onBadFrame(byteLength) {
         hooks.badFrames++;
@@ -264,8 +287,9 @@ async function openMicrophone(): Promise<void> {
     showMessage(ui.micNotice, "");
   } catch (error) {
     hooks.micError = describeMicrophoneError(error);
-    showMessage(ui.micNotice, `${hooks.micError} You can still answer by typing below.`);
+    showMessage(ui.micNotice, `${hooks.micError} You can still answer by typing.`);
   }
+  intro.microphone(microphone !== null);
 }
 
 function stopMicrophone(): void {
@@ -277,17 +301,7 @@ function stopMicrophone(): void {
 
 function showSummary(message: string, turns: TurnRecord[]): void {
   ui.summaryMessage.textContent = message;
-  ui.summaryList.replaceChildren(
-    ...turns
-      .filter((turn) => turn.question || turn.answer)
-      .map((turn) => {
-        const item = make("li");
-        if (turn.question) item.append(make("p", "question", turn.question));
-        item.append(make("p", "answer", turn.answer || "(no answer)"));
-        if (turn.answered_by === "text" && turn.answer) item.classList.add("typed");
-        return item;
-      }),
-  );
+  ui.summaryList.replaceChildren(...summaryItems(turns));
   ui.summary.hidden = false;
   ui.summary.scrollIntoView({ block: "start" });
 }
@@ -313,43 +327,56 @@ function answerConfirmed(): void {
   updateControls();
 }
 
+/** Start pressed (the candidate accepted the notice): the interview screen replaces the one before it. */
+async function startInterview(): Promise<void> {
+  startedHere = true;
+  hooks.started = true;
+  intro.hide();
+  ui.live.hidden = false;
+  try {
+    await player.unlock();
+  } catch (error) {
+    showMessage(ui.error, `Audio playback could not start (${String(error)}); the questions still appear below.`);
+  }
+  if (!microphone) await openMicrophone();
+  sendStart();
+  ui.answerText.focus();
+}
+
+function closeEndDialog(): void {
+  if (ui.endDialog.open) ui.endDialog.close("cancel");
+}
+
+function endInterview(): void {
+  if (!live || ending) return;
+  connection?.send(clientMessage({ type: "end" }));
+  ending = true;
+  updateControls();
+  setStateLabel("Ending…", "thinking");
+}
+
 function main(): void {
   const params = new URLSearchParams(window.location.search);
   const interviewId = params.get("id");
   const token = params.get("token");
   updateControls();
   if (!interviewId || !token) {
-    setStateLabel("No interview", "disconnected");
-    showMessage(ui.error, "This interview link is incomplete: it needs an interview id and a token.");
+    showClosed("This link is incomplete", "It needs an interview id and a token: open the whole link from your invitation.");
     return;
   }
   const url = liveUrl(interviewId, token);
 
-  ui.start.addEventListener("click", async () => {
-    ui.start.disabled = true;
-    ui.start.hidden = true;
-    startedHere = true;
-    hooks.started = true;
-    try {
-      await player.unlock();
-    } catch (error) {
-      showMessage(ui.error, `Audio playback could not start (${String(error)}); the questions still appear below.`);
-    }
-    if (!microphone) await openMicrophone();
-    sendStart();
-    ui.answerText.focus();
-  });
   ui.reconnect.addEventListener("click", () => {
     ui.reconnect.disabled = true;
     showMessage(ui.error, "");
     connect(url);
   });
   ui.endTurn.addEventListener("click", () => connection?.send(clientMessage({ type: "end_turn" })));
-  ui.end.addEventListener("click", () => {
-    connection?.send(clientMessage({ type: "end" }));
-    ending = true;
-    updateControls();
-    setStateLabel("Ending…", "thinking");
+  // Ending is for good: asked in the page (no browser dialog), "Keep going" (or Escape) changes nothing.
+  ui.end.addEventListener("click", () => ui.endDialog.showModal());
+  ui.endDialog.addEventListener("close", () => {
+    if (ui.endDialog.returnValue === "end") endInterview();
+    ui.endDialog.returnValue = "";
   });
   ui.answerForm.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -58,7 +58,7 @@ function excerpt(text: string, length = 80): string {
 }
 
 const UTTERANCES: Record<UtteranceKind, string> = {
-  greeting: "The interviewer greets the candidate and asks question {n}",
+  greeting: "The interviewer greets the candidate",
   question: "The interviewer asks question {n}",
   follow_up: "The interviewer follows up on question {n}",
   prompt: "The interviewer prompts the candidate",

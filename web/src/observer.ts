@@ -5,6 +5,10 @@
 // scores and evidence, a timeline) and steers it: a question for the interviewer to ask next, skip the topic,
 // a private note, end the interview. Events are numbered; the page remembers the last one it applied, so a
 // reconnect asks for what came after it and nothing is shown twice or missed.
+//
+// Steering reaches the candidate's live session, so it works only while the candidate is connected: the
+// state line follows the candidate's connection (`candidate_connection` events), notes open once they have
+// joined, and the interviewer's steering once the interview is under way (a `state` since they joined).
 import { signInHref } from "./access";
 import { byId, showMessage } from "./dom";
 import { ObserverSocket, observerUrl } from "./observer-socket";
@@ -26,7 +30,7 @@ const CLOSE_EXPLANATIONS: Record<number, string> = {
   4012: "This live room link has been revoked.",
 };
 const STATE_LABELS: Record<SessionState, string> = {
-  connecting: "Waiting for the candidate",
+  connecting: "The candidate has joined — waiting for them to start",
   listening: "Listening — the candidate's turn",
   thinking: "Thinking…",
   speaking: "The interviewer is speaking",
@@ -43,6 +47,10 @@ export interface ObserverHooks {
   live: "live" | "degraded" | null;
   state: SessionState | null;
   candidateConnected: boolean;
+  /** The candidate connected at least once (so "disconnected", not "waiting to join", when they are gone). */
+  candidateSeen: boolean;
+  /** The interview is under way on the candidate's current connection: steering is open. */
+  underway: boolean;
   ended: boolean;
   /** The number of every event applied, in order: the browser tests check it has no gap and no repeat. */
   seqs: number[];
@@ -65,7 +73,7 @@ const ui = {
   info: byId("room-info", HTMLElement),
   reportLink: byId("report-link", HTMLAnchorElement),
   state: byId("state", HTMLElement),
-  presence: byId("presence", HTMLElement),
+  steerHint: byId("steer-hint", HTMLElement),
   liveNotice: byId("live-notice", HTMLElement),
   connectionNotice: byId("connection-notice", HTMLElement),
   connectionText: byId("connection-text", HTMLElement),
@@ -98,6 +106,8 @@ const hooks: ObserverHooks = {
   live: null,
   state: null,
   candidateConnected: false,
+  candidateSeen: false,
+  underway: false,
   ended: false,
   seqs: [],
   transcript: transcript.entries,
@@ -122,19 +132,36 @@ function nextRequestId(): string {
   return `r${requestCounter}`;
 }
 
-function setState(state: SessionState): void {
-  hooks.state = state;
-  ui.state.textContent = STATE_LABELS[state] ?? state;
-  ui.state.dataset["state"] = state === "connecting" ? "idle" : state;
+/** The state line: the interview's end, the candidate's connection, then what the interviewer is doing. */
+function showState(): void {
+  const [text, state] = stateLine();
+  ui.state.textContent = text;
+  ui.state.dataset["state"] = state;
+}
+
+function stateLine(): [string, string] {
+  if (hooks.ended) return [STATE_LABELS.ended, "ended"];
+  if (!hooks.candidateConnected) {
+    return hooks.candidateSeen
+      ? ["Candidate disconnected — waiting for them to come back", "disconnected"]
+      : ["Waiting for the candidate to join", "idle"];
+  }
+  if (!hooks.underway || hooks.state === null) return [STATE_LABELS.connecting, "idle"];
+  return [STATE_LABELS[hooks.state] ?? hooks.state, hooks.state];
 }
 
 function updateControls(): void {
-  const open = hooks.ready && socket?.isOpen === true;
-  const steerable = open && !hooks.ended;
+  const open = hooks.ready && socket?.isOpen === true && !hooks.ended;
+  const joined = open && hooks.candidateConnected;
+  const steerable = joined && hooks.underway;
   ui.ask.disabled = !steerable;
   ui.skip.disabled = !steerable;
   ui.end.disabled = !steerable;
-  ui.addNote.disabled = !steerable;
+  ui.addNote.disabled = !joined;
+  let hint = "";
+  if (open && !joined) hint = "Steering and notes open once the candidate has joined.";
+  else if (joined && !steerable) hint = "Steering opens once the candidate starts the interview.";
+  showMessage(ui.steerHint, hint);
 }
 
 function apply(event: ObserverEvent): void {
@@ -152,7 +179,10 @@ function apply(event: ObserverEvent): void {
 function show(event: LiveEvent): void {
   switch (event.type) {
     case "state":
-      return setState(event.state);
+      hooks.state = event.state;
+      if (hooks.candidateConnected && event.state !== "ended") hooks.underway = true;
+      showState();
+      return updateControls();
     case "partial_transcript":
       hooks.caption = event.text;
       return transcript.caption(event.text);
@@ -166,9 +196,12 @@ function show(event: LiveEvent): void {
     case "interrupted":
       return transcript.interviewerInterrupted(event.utterance_id, event.played_text);
     case "candidate_connection":
+      // A new connection starts waiting for its own `start`; a closed one ends steering.
       hooks.candidateConnected = event.connected;
-      ui.presence.textContent = event.connected ? "The candidate is connected." : "The candidate is not connected.";
-      return;
+      hooks.candidateSeen ||= event.connected;
+      hooks.underway = false;
+      showState();
+      return updateControls();
     case "score":
       hooks.scores = hooks.scores.filter((s) => s.question_number !== event.question_number);
       hooks.scores.push({ question_number: event.question_number, overall: event.overall });
@@ -179,7 +212,7 @@ function show(event: LiveEvent): void {
       return;
     case "ended":
       hooks.ended = true;
-      setState("ended");
+      showState();
       transcript.caption("");
       return updateControls();
     case "speech":
@@ -224,7 +257,7 @@ function handleReady(message: ObserverReady): void {
   ui.connectionNotice.hidden = true;
   showMessage(ui.liveNotice, message.live === "degraded" ? "The live link is degraded: events may arrive late." : "");
   if (message.status === "completed" || message.status === "ended") hooks.ended = true;
-  if (hooks.state === null) setState(hooks.ended ? "ended" : "connecting");
+  showState();
   updateControls();
 }
 

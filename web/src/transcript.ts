@@ -109,3 +109,16 @@ export class TranscriptView {
     return row;
   }
 }
+
+/** The summary of a finished interview: each question and its answer (typed ones marked). */
+export function summaryItems(turns: TurnRecord[]): HTMLLIElement[] {
+  return turns
+    .filter((turn) => turn.question || turn.answer)
+    .map((turn) => {
+      const item = make("li");
+      if (turn.question) item.append(make("p", "question", turn.question));
+      item.append(make("p", "answer", turn.answer || "(no answer)"));
+      if (turn.answered_by === "text" && turn.answer) item.classList.add("typed");
+      return item;
+    });
+}

@@ -62,17 +62,19 @@ def is_backchannel(words: str) -> bool:
 
 
 class UpstreamAudio:
-    """The candidate's audio from some point on; between turns only the pre-roll is kept (bounded memory)."""
+    """The candidate's audio from some point on; between turns only what a turn confirmed now could begin
+    with is kept: its look-back and the pre-roll before it (bounded memory)."""
 
-    def __init__(self) -> None:
+    def __init__(self, lookback_ms: float) -> None:
         self._pcm = bytearray()
         self._origin_ms = 0.0
+        self._idle_keep_ms = lookback_ms + PRE_ROLL_MS
         self.end_ms = 0.0  # position of the end of the audio received
 
     def append(self, frame: bytes, keep_from_ms: float | None) -> None:
         self._pcm += frame
         self.end_ms += len(frame) / BYTES_PER_MS
-        keep_from = self.end_ms - PRE_ROLL_MS if keep_from_ms is None else keep_from_ms - PRE_ROLL_MS
+        keep_from = self.end_ms - self._idle_keep_ms if keep_from_ms is None else keep_from_ms - PRE_ROLL_MS
         excess = int((keep_from - self._origin_ms) * BYTES_PER_MS) & ~1
         if excess > 0:
             del self._pcm[:excess]
@@ -150,7 +152,7 @@ class Listener:
         self.window_ms = window_ms
         self.echo = echo
         self.partial_interval_ms = partial_interval_ms
-        self.audio = UpstreamAudio()
+        self.audio = UpstreamAudio(self.detector.config.speech_lookback_ms)
         self.vad_ms = 0.0
         self.turn: SpokenTurn | None = None
         self.finishing: list[SpokenTurn] = []  # ended turns waiting for their last words, in order

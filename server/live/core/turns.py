@@ -32,6 +32,11 @@ class TurnConfig:
     speech_confirm_ms: float = 200
     #: Continuous speech needed to interrupt the interviewer while it speaks.
     barge_in_confirm_ms: float = 400
+    #: Speech that stopped at most this long before the confirmed run belongs to the same turn: "Sorry," is
+    #: often too short to be confirmed alone, and the words after its comma must not lose it.
+    chain_gap_ms: float = 500
+    #: How far before its confirmation a turn may begin (bounds the audio kept between turns).
+    speech_lookback_ms: float = 1500
     #: Silence after which the words so far are worth transcribing (the reply is prepared speculatively).
     pause_probe_ms: float = 160
     #: Silence that ends a turn after a finished-sounding answer.
@@ -158,6 +163,8 @@ class TurnDetector:
         self._hint: str | None = None
         self._hint_covers_ms = -1.0
         self._run_start: float | None = None  # start of the current unconfirmed speech run
+        # Unconfirmed runs close enough together to be one turn: (start of the first, end of the last).
+        self._chain: tuple[float, float] | None = None
         self._in_speech = False
         self._turn_start = 0.0
         self._last_speech_end = 0.0
@@ -217,11 +224,13 @@ class TurnDetector:
         """The speech just confirmed was not the candidate (an echo of the interviewer, a backchannel)."""
         self.phase = Phase.WAITING
         self._run_start = None
+        self._chain = None
 
     def reset(self) -> None:
         """Forget the current turn (after it ended, or after a typed answer)."""
         self.phase = Phase.WAITING
         self._run_start = None
+        self._chain = None
         self._in_speech = False
         self._hint = None
         self._hint_covers_ms = -1.0
@@ -230,7 +239,12 @@ class TurnDetector:
 
     def _feed_waiting(self, start_ms: float, end_ms: float) -> list[TurnEvent]:
         if not self._in_speech:
+            if self._run_start is not None:
+                first = self._run_start if self._chain is None else self._chain[0]
+                self._chain = (first, start_ms)
             self._run_start = None
+            if self._chain is not None and start_ms - self._chain[1] > self.config.chain_gap_ms:
+                self._chain = None
             return self._maybe_prompt(self._waiting_since, end_ms)
         if self._run_start is None:
             self._run_start = start_ms
@@ -238,9 +252,11 @@ class TurnDetector:
         if end_ms - self._run_start < confirm:
             return []
         self.phase = Phase.TALKING
-        self._turn_start = self._run_start
+        began = self._run_start if self._chain is None else self._chain[0]
+        self._turn_start = max(began, end_ms - self.config.speech_lookback_ms)
         self._last_speech_end = end_ms
         self._run_start = None
+        self._chain = None
         self._paused = False
         return [SpeechStarted(at_ms=self._turn_start, barge_in=self.interviewer_speaking)]
 
