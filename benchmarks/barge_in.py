@@ -30,7 +30,7 @@ from benchmarks.support import Microphone, machine, percentile
 from protocol import messages as m
 from protocol.audio import OutputFrame
 from tests.conftest import ServerProcess
-from tests.live_client import LiveClient, start_interview
+from tests.live_client import LiveClient, is_type, start_interview
 from tests.speech import compose, say, speak
 
 #: Things a candidate says to take the floor.
@@ -216,9 +216,7 @@ async def _interview(
             label, pcm = interruptions[len(results.barge_in_ms) % len(interruptions)]
             mark = len(client.received)
             sent = await microphone.say(pcm, first_loud_sample(pcm))
-            stopped = await _wait(
-                client, lambda msg: isinstance(msg, m.Interrupted) and msg.utterance_id == uid, 10, mark
-            )
+            stopped = await _wait(client, is_type(m.Interrupted, utterance_id=uid), 10, mark)
             if stopped is None:
                 results.missed.append(label)
             else:
@@ -271,9 +269,8 @@ def run(wanted: int = 16, verbose: bool = True) -> dict[str, int]:
         "backchannels_made": results.backchannels,
     }
     if verbose:
-        print(
-            f"Barge-in on the embedded engines: {len(results.barge_in_ms)} interruptions in {elapsed:.0f} s; {machine()}"
-        )
+        measured = len(results.barge_in_ms)
+        print(f"Barge-in on the embedded engines: {measured} interruptions in {elapsed:.0f} s; {machine()}")
         print(f"  from the first spoken sample: {sorted(round(v) for v in results.barge_in_ms)}")
         print(f"  from speech confirmed:        {sorted(round(v) for v in results.after_confirm_ms)}")
         if results.missed:

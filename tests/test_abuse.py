@@ -315,4 +315,6 @@ async def test_speech_is_not_delayed_by_slow_pdfs(services: Services) -> None:
         assert len(audio) > 0
         assert not any(upload.done() for upload in uploads)
         responses = await asyncio.gather(*uploads)
-        assert {r.json().get("error", {}).get("code") for r in responses} == {"pdf_timeout"}, [r.text[:300] for r in responses]
+        assert {r.json().get("error", {}).get("code") for r in responses} == {"pdf_timeout"}, [
+            r.text[:300] for r in responses
+        ]

@@ -178,7 +178,9 @@ def test_verifying_a_barge_in_never_blocks_the_session() -> None:
     assert len(world.frames) > frames_before  # the interviewer's frames kept flowing meanwhile
     world.send(m.Playback(utterance_id=start.utterance_id, played_ms=900, done=False))
     assert world.core.speaking is not None and world.core.speaking.reported_at == world.now
-    world.silence(1.0)
+    # The first check heard only "I" (one word that does not take the floor by itself) while more speech
+    # followed: it is judged again on the whole of it, "I think", which interrupts.
+    world.silence(2.0)
     assert world.of(m.Interrupted)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from server.live.core.listening import barge_in_verdict
 from server.live.core.turns import (
     LongSilence,
     PauseEnded,
@@ -240,3 +241,22 @@ def test_a_short_first_word_before_a_pause_starts_the_turn_it_belongs_to(
     assert isinstance(started, SpeechStarted) and started.barge_in
     second = (5 + short + gap_windows) * WINDOW
     assert started.at_ms == (5 * WINDOW if starts_at_first else second)
+
+
+@pytest.mark.parametrize(
+    ("words", "more_to_hear", "verdict"),
+    [
+        ("Sorry.", False, "interrupt"),
+        ("Wait.", True, "interrupt"),
+        ("Could you", False, "interrupt"),
+        ("Mm-hmm.", False, "ignore"),
+        ("Uh-uh.", False, "ignore"),
+        ("Okay.", True, "listen_more"),  # "okay, so what I meant..." may follow
+        ("Amen.", True, "listen_more"),  # the first 250 ms of "mm-hmm"
+        ("Amen.", False, "ignore"),
+        ("(coughs)", False, "ignore"),
+        ("", True, "listen_more"),
+    ],
+)
+def test_speech_over_the_interviewer_is_judged_by_its_first_words(words: str, more_to_hear: bool, verdict: str) -> None:
+    assert barge_in_verdict(words, more_to_hear=more_to_hear) == verdict

@@ -46,9 +46,32 @@ PARTIAL_WINDOW_MS = 20_000
 LONG_BARGE_IN_MS = 1200
 
 _BACKCHANNEL = re.compile(
-    r"^(m+-?h?m+|mhm|uh-?huh|uh|um|hm+|yeah|yes|yep|ok(ay)?|right|sure|got it|i see|ah|oh|cough|"
+    r"^(m+-?h?m+|mhm|uh-?huh|uh-?uh|uh|um|hm+|yeah|yes|yep|ok(ay)?|right|sure|got it|i see|ah|oh|cough|"
     r"thank you|thanks|you|alright|all right)$"
 )
+
+
+#: A first word that takes the floor by itself ("Sorry?", "Wait."), even when nothing follows it yet.
+_FLOOR_TAKING = re.compile(
+    r"^(sorry|wait|stop|excuse|pardon|hold|hang|what|no|can|could|actually|question|hello|hey|one|just)\b"
+)
+
+
+def barge_in_verdict(words: str, *, more_to_hear: bool) -> str:
+    """What speech over the interviewer is, from its first words: ``interrupt``, ``listen_more`` or ``ignore``.
+
+    The check runs on the first few hundred milliseconds, so its words are often a fragment ("Amen." for the
+    start of "mm-hmm", "Action." for "Actually"). A backchannel, or one word that does not take the floor by
+    itself, is judged again on the longer audio while there is speech the check did not hear; once it heard
+    all of it, it was not a bid for the floor. Two words or more, or a word like "sorry" or "wait",
+    interrupt at once.
+    """
+    if is_backchannel(words):
+        return "listen_more" if more_to_hear else "ignore"
+    spoken = re.findall(r"[\w'-]+", words.lower())
+    if len(spoken) >= 2 or _FLOOR_TAKING.match(spoken[0]):
+        return "interrupt"
+    return "listen_more" if more_to_hear else "ignore"
 
 
 def is_backchannel(words: str) -> bool:
@@ -160,7 +183,8 @@ class Listener:
         self._purpose: dict[int, str] = {}
         self._partial: tuple[int, float] | None = None  # (job, audio position it covers)
         self._last_partial_ms = 0.0
-        self._verify: tuple[int, float] | None = None  # barge-in check: (job, speech start)
+        # Barge-in check: (job, speech start, end of the audio it hears).
+        self._verify: tuple[int, float, float] | None = None
         self.interviewer_speaking = False
         #: Segment transcriptions that failed (the engine's fault, not silence): the core says so.
         self.failures = 0
@@ -220,13 +244,18 @@ class Listener:
                 commands.append(Send(m.PartialTranscript(turn=self.turn_index, text=caption)))
         elif purpose == "barge_in":
             if self._verify is not None and self._verify[0] == job:
+                _job, at_ms, heard_until = self._verify
                 self._verify = None
-                if is_backchannel(text):
-                    commands.append(Count("barge_in", "backchannel"))
-                    self._reject(commands)
-                else:
+                more = self.detector.candidate_speaking or self.detector.last_speech_end_ms > heard_until
+                verdict = barge_in_verdict(text, more_to_hear=more)
+                if verdict == "interrupt":
                     commands.append(Count("barge_in", "accepted"))
                     signals.append(Interrupt())
+                elif verdict == "listen_more":
+                    self._verify_barge_in(at_ms, commands)
+                else:
+                    commands.append(Count("barge_in", "backchannel"))
+                    self._reject(commands)
         elif purpose == "segment":
             self._segment_words(job, text, confidence, signals)
         return commands, signals
@@ -235,7 +264,11 @@ class Listener:
         """A failed job: a caption is skipped, a barge-in check lets confirmed speech win, a segment counts empty."""
         purpose = self._purpose.get(job)
         if purpose == "barge_in":
-            return self.on_transcript(job, "?", None)
+            self._purpose.pop(job, None)
+            if self._verify is None or self._verify[0] != job:
+                return [], []
+            self._verify = None
+            return [Count("barge_in", "unverified")], [Interrupt()]
         if purpose == "segment":
             self.failures += 1
         return self.on_transcript(job, "", None)
@@ -347,7 +380,7 @@ class Listener:
             self._reject(commands)
             return
         job = self._job("barge_in")
-        self._verify = (job, at_ms)
+        self._verify = (job, at_ms, self.vad_ms)
         pcm = self.audio.between(at_ms - PRE_ROLL_MS, self.vad_ms)
         commands.append(Transcribe(job, pcm, "barge_in"))
 

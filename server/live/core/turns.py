@@ -180,6 +180,11 @@ class TurnDetector:
         return self.phase is Phase.TALKING and self._paused
 
     @property
+    def last_speech_end_ms(self) -> float:
+        """Where the turn's speech last stopped (or still goes on)."""
+        return self._last_speech_end
+
+    @property
     def candidate_speaking(self) -> bool:
         """In a turn and not paused: the interviewer must not start talking now."""
         return self.phase is Phase.TALKING and not self._paused

@@ -228,9 +228,7 @@ class LiveSession:
 
     async def _transcribe(self, job: int, pcm: bytes, purpose: str) -> None:
         try:
-            heard = await self.services.stt.transcribe(
-                pcm, partial=purpose != "segment", urgent=purpose == "barge_in"
-            )
+            heard = await self.services.stt.transcribe(pcm, partial=purpose != "segment", urgent=purpose == "barge_in")
         except EngineError as exc:
             log.warning("transcription (%s) failed: %s", purpose, exc)
             await self.put(io.TranscriptFailed(job, str(exc)))
