@@ -451,9 +451,17 @@ def test_the_report_on_a_phone_shows_flags_and_notes_without_horizontal_scrollin
             injection.locator("a.question-link").click()
             assert page.evaluate("() => location.hash") == f"#question-{injected}"
 
-            # Each quote appears once on the page (the answers' highlights aside).
-            quoted = page.evaluate("""() => [...document.querySelectorAll('#report q')].map((q) => q.textContent)""")
-            assert len(quoted) == len(set(quoted)), [q for q in quoted if quoted.count(q) > 1]
+            # Each quote appears once where it is read (the answers' highlights aside).
+            quoted = page.evaluate(
+                """() => [...document.querySelectorAll('#report q')].map((q) => [q.textContent,
+                    q.closest('ul, p, td')?.className ?? '', q.closest('.question-card')?.dataset.question ?? ''])"""
+            )
+            # Within a card, and between the summary and the cards (a card may ask about a line another's
+            # answer restated: two contexts, each quoted once).
+            placed = [(text, card) for text, _where, card in quoted]
+            assert len(placed) == len(set(placed)), [q for q in quoted if placed.count((q[0], q[2])) > 1]
+            in_summary = {text for text, card in placed if not card}
+            assert not in_summary & {text for text, card in placed if card}, quoted
 
             # The observer's private note is on the page, as in the Markdown report.
             assert page.locator("#observers-section").is_visible()
