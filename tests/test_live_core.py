@@ -19,7 +19,10 @@ from server.live.core.speaking import REPORT_SLACK_MS
 from server.live.core.turns import TurnConfig
 from tests.core_world import Delays, World, config, setup
 
-FINISHED = "At Acme I designed the payments API in Python and it cut failed charges by forty percent last year."
+FINISHED = (
+    "At Acme I designed the payments API in Python and it cut failed charges by forty percent last year. "
+    "I owned it from the first design to production."
+)
 
 
 def listening_to_question_one(**overrides: object) -> World:
@@ -285,7 +288,7 @@ def test_an_observers_question_is_asked_at_the_next_turn_boundary_with_its_reque
     assert world.records == [
         m.SteeringApplied(action="ask_question", status="queued", text=action.text, request_id="r1", by="Bo")
     ]
-    world.say("and it cut failed charges by forty percent for every card payment we took.")
+    world.say("and it cut failed charges by forty percent for every card payment we took. It still runs today.")
     world.silence(1.5)
     world.until_listening()
     asked = world.of(m.UtteranceStart)[-1]

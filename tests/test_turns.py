@@ -14,7 +14,9 @@ from server.live.core.turns import (
     TurnConfig,
     TurnDetector,
     TurnEnded,
+    expected_answer_sentences,
     expected_answer_words,
+    owes_more,
     silence_needed,
 )
 
@@ -260,3 +262,28 @@ def test_a_short_first_word_before_a_pause_starts_the_turn_it_belongs_to(
 )
 def test_speech_over_the_interviewer_is_judged_by_its_first_words(words: str, more_to_hear: bool, verdict: str) -> None:
     assert barge_in_verdict(words, more_to_hear=more_to_hear) == verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "owes"),
+    [
+        ("There were three reasons.", True),
+        ("There were three reasons. First, our data was relational.", True),
+        ("I'd say there are two big ones. The first is scope creep. The second is the vendor.", False),
+        ("The big ones are usage dropping, our champion leaving, and tickets piling up.", False),  # given inline
+        ("First, I send a short introduction with my phone number.", True),
+        ("I led the migration and it took three months.", False),
+    ],
+)
+def test_an_answer_owes_the_points_it_announced(text: str, owes: bool) -> None:
+    assert owes_more(text) is owes
+
+
+def test_an_open_question_is_rarely_answered_in_one_sentence() -> None:
+    assert expected_answer_sentences("Tell me about your leadership experience.") == 2
+    assert expected_answer_sentences("How do you decide what goes into a release?") == 2
+    assert expected_answer_sentences("Have you worked in retail before?") == 1
+    one = "I led a team of six engineers for about two years."
+    assert silence_needed(one, 10, CONFIG, expected_sentences=2) == CONFIG.unfinished_silence_ms
+    two = one + " Before that I was the tech lead on a smaller project."
+    assert silence_needed(two, 10, CONFIG, expected_sentences=2) == CONFIG.end_silence_ms

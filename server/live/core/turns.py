@@ -108,8 +108,18 @@ _UNFINISHED_TAIL = re.compile(
 _CLOSED_QUESTION = re.compile(r"^(do|did|does|are|is|was|were|have|has|had|can|could|would|will|shall)\b")
 _OPEN_QUESTION = re.compile(
     r"\b(design|walk me through|how would you|architecture|tell me (about|more)|describe|example|what did you|"
-    r"how did you|explain|why)\b"
+    r"how did you|explain|why|how do you|what do you|how have you|what would you|what are|what is your approach|"
+    r"what signals|what makes)\b"
 )
+#: An answer that announces a count ("there were three reasons", "two big ones") owes that many points.
+_ANNOUNCED = re.compile(
+    r"\b(two|three|four|five|a couple of|a few|several)\s+(?:[a-z-]+\s+){0,2}?"
+    r"(things|reasons|ones|steps|ways|points|parts|areas|factors|lessons|changes|signals|risks|questions|problems|"
+    r"options|goals|stages|phases|rules|priorities|ideas|examples|mistakes|habits|skills|metrics|checks)\b"
+)
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "a couple of": 2, "a few": 2, "several": 3}
+#: A point that opens a list ("First, ...", "One, ...") promises the next.
+_LIST_OPENER = re.compile(r"^(first|firstly|the first|one|first of all|to start|to begin with)\b")
 #: A last sentence that is only a subordinate clause ("When the outage started.") still owes its main clause;
 #: speech recognition ends it with a full stop all the same.
 _DANGLING_CLAUSE = re.compile(
@@ -134,7 +144,29 @@ def expected_answer_words(question: str) -> int:
     return 10
 
 
-def silence_needed(hint: str | None, expected_words: int, config: TurnConfig) -> float:
+def expected_answer_sentences(question: str) -> int:
+    """Fewest sentences a finished answer to ``question`` plausibly has: an open question ("tell me about",
+    "how do you") is rarely answered in one, so a pause after the first sentence is a thinking pause."""
+    sentences = [s.lower() for s in split_sentences(question)]
+    asked = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1] if sentences else "")
+    return 2 if _OPEN_QUESTION.search(asked) else 1
+
+
+def owes_more(text: str) -> bool:
+    """True when the answer so far promised more than it gave: fewer points than it announced ("three
+    reasons" and two given), or a list opened ("First, ...") and not yet continued."""
+    sentences = [s.strip().lower() for s in split_sentences(text) if s.strip()]
+    for index, sentence in enumerate(sentences):
+        announced = _ANNOUNCED.search(sentence)
+        if announced is not None:
+            given = len(sentences) - index - 1
+            # The points may follow in the announcing sentence itself ("..., our champion leaving, and ...").
+            if given < _COUNTS[announced.group(1)] and sentence.count(",") < _COUNTS[announced.group(1)] - 1:
+                return True
+    return bool(sentences) and _LIST_OPENER.match(sentences[-1]) is not None
+
+
+def silence_needed(hint: str | None, expected_words: int, config: TurnConfig, expected_sentences: int = 1) -> float:
     """How long a silence must last to end the turn, given the words heard so far (None: not known yet)."""
     if hint is None:
         return config.unfinished_silence_ms
@@ -147,6 +179,8 @@ def silence_needed(hint: str | None, expected_words: int, config: TurnConfig) ->
         or _DANGLING_CLAUSE.search(text)
         or text.endswith((",", "-", "...", "…", ":", ";"))
         or len(_WORD.findall(text)) < expected_words
+        or len(split_sentences(hint.strip())) < expected_sentences
+        or owes_more(hint)
     ):
         return config.unfinished_silence_ms
     return config.end_silence_ms
@@ -160,6 +194,7 @@ class TurnDetector:
         self.phase = Phase.WAITING
         self.interviewer_speaking = False
         self.expected_words = 10
+        self.expected_sentences = 1
         self._hint: str | None = None
         self._hint_covers_ms = -1.0
         self._run_start: float | None = None  # start of the current unconfirmed speech run
@@ -172,7 +207,7 @@ class TurnDetector:
         self._waiting_since: float | None = None
         self._prompted = False
         # The last answer of silence_needed(), with its inputs: it is asked every window, the words change rarely.
-        self._needed: tuple[str | None, int, float] | None = None
+        self._needed: tuple[str | None, tuple[int, int], float] | None = None
 
     @property
     def paused(self) -> bool:
@@ -192,8 +227,10 @@ class TurnDetector:
     @property
     def silence_needed_ms(self) -> float:
         fresh = self._hint if self._hint_covers_ms >= self._last_speech_end else None
-        if self._needed is None or self._needed[0] != fresh or self._needed[1] != self.expected_words:
-            self._needed = (fresh, self.expected_words, silence_needed(fresh, self.expected_words, self.config))
+        expected = (self.expected_words, self.expected_sentences)
+        if self._needed is None or self._needed[0] != fresh or self._needed[1] != expected:
+            needed = silence_needed(fresh, self.expected_words, self.config, self.expected_sentences)
+            self._needed = (fresh, expected, needed)
         return self._needed[2]
 
     def set_interviewer_speaking(self, speaking: bool) -> None:
@@ -202,6 +239,7 @@ class TurnDetector:
     def expect_answer(self, question: str, listening_from_ms: float) -> None:
         """A question was asked and the floor is the candidate's from ``listening_from_ms``."""
         self.expected_words = expected_answer_words(question)
+        self.expected_sentences = expected_answer_sentences(question)
         self._waiting_since = listening_from_ms
         self._prompted = False
 

@@ -1,0 +1,283 @@
+"""End of turn, measured the way eot-bench does: false cut-offs at 300 ms and 600 ms of silence, and the
+latency at a 5 % cut-off budget, on the 78 spoken answers of ``tests/data/eot_answers.json``.
+
+Each answer is spoken by Piper (strings back to back, ``pause_s`` as exact silences: every such pause is a
+thinking pause, the candidate is not done) and run through the live session's own listening core
+(:class:`server.live.core.listening.Listener`: the turn detector, speculative transcription, segments) with
+the real engines: Silero VAD on every window and Whisper tiny.en on every transcription the core asks for.
+Time is the audio's: a transcription's result arrives as long after its request as Whisper took to compute
+it here, one at a time, most urgent first (as on a server with one Whisper worker and no other session), so
+a run is far faster than real time yet decides as a live session would on an idle node.
+
+For each end-of-turn setting (the silence that ends a finished-sounding answer) it reports:
+
+- false cut-offs: thinking pauses at which the turn ended, out of all thinking pauses;
+- latency: from the last spoken sample to the decision (``speech`` ``active: false``), on the true ends;
+- lost words: thinking pauses after which fewer than half the words of what followed reached the saved
+  answer (cut off or not).
+
+``eot_latency_ms_at_5pct`` is the p50 latency of the fastest setting whose false cut-offs stay within 5 %.
+The answers are split in two by their number (odd: tune, even: held out); the headline figures are the
+held-out half's, which no rule was tuned on.
+
+Run: ``python -m benchmarks.end_of_turn [--settings 300,600]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import heapq
+import json
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from benchmarks.support import machine, percentile
+from protocol import messages as m
+from protocol.audio import INPUT_FRAME_BYTES, INPUT_FRAME_MS
+from server.engines.embedded import WhisperSpeechToText
+from server.engines.silero import SileroVad
+from server.live.core.echo import EchoGuard
+from server.live.core.io import CancelJob, Jobs, Send, Transcribe
+from server.live.core.listening import Answered, Listener
+from server.live.core.turns import TurnConfig
+from tests.speech import silence, speak
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "eot_answers.json"
+LOUD = 300  # a sample louder than this (of 32767) is speech
+LEAD_S, TAIL_S = 0.6, 5.0
+PRIORITY = {"barge_in": 0, "segment": 1, "partial": 2}
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: str
+    kind: str
+    question: str
+    pcm: bytes
+    pauses: list[tuple[float, float]]  # thinking pauses: (last sample before, first sample after), in ms
+    after_pause: list[str]  # the words spoken after each pause
+    speech_end_ms: float
+
+
+@dataclass
+class Outcome:
+    cut_at: list[int] = field(default_factory=list)  # indexes of the pauses at which the turn ended
+    latency_ms: float | None = None  # last spoken sample -> the decision that followed it
+    lost_after: list[int] = field(default_factory=list)  # pauses whose following words did not reach the answer
+    words: str = ""
+
+
+def _loud_span(pcm: bytes) -> tuple[int, int]:
+    import numpy as np
+
+    samples = np.abs(np.frombuffer(pcm, dtype="<i2").astype(np.int32))
+    loud = np.flatnonzero(samples > LOUD)
+    return int(loud[0]), int(loud[-1])
+
+
+def load_answers() -> list[Answer]:
+    return [spoken_answer(item) for item in json.loads(DATA.read_text())["items"]]
+
+
+def spoken_answer(item: dict[str, Any]) -> Answer:
+    """The item spoken: strings back to back in one Piper run, each pause an exact silence."""
+    # Runs of consecutive strings, each with the pause before it (None for the first).
+    runs: list[tuple[float | None, list[str]]] = [(None, [])]
+    for segment in item["segments"]:
+        if isinstance(segment, str):
+            runs[-1][1].append(segment)
+        else:
+            runs.append((segment["pause_s"], []))
+    pcm = bytearray(silence(LEAD_S))
+    pauses: list[tuple[float, float]] = []
+    after: list[str] = []
+    last_loud_ms = 0.0
+    for pause_s, strings in runs:
+        if pause_s is not None:
+            pcm.extend(silence(pause_s))
+        if not strings:
+            continue
+        text = " ".join(strings)
+        audio = speak(text)
+        first, last = _loud_span(audio)
+        start_ms = len(pcm) / 32
+        if pause_s is not None:
+            pauses.append((last_loud_ms, start_ms + first / 16))
+            after.append(text)
+        pcm.extend(audio)
+        last_loud_ms = start_ms + last / 16
+    pcm.extend(silence(TAIL_S))
+    return Answer(item["id"], item["kind"], item["question"], bytes(pcm), pauses, after, last_loud_ms)
+
+
+def split_of(answer: Answer) -> str:
+    return "tune" if int(answer.id.rsplit("_", 1)[1]) % 2 else "heldout"
+
+
+class Recogniser:
+    """Whisper with a memory: the same audio is transcribed once, and its compute time kept with the words."""
+
+    def __init__(self) -> None:
+        self.whisper = WhisperSpeechToText()
+        self._memory: dict[tuple[str, bool], tuple[str, float, float]] = {}
+
+    def __call__(self, pcm: bytes, partial: bool) -> tuple[str, float | None, float]:
+        key = (hashlib.sha1(pcm).hexdigest(), partial)
+        if key not in self._memory:
+            started = time.perf_counter()
+            heard = self.whisper._transcribe(pcm, partial)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            self._memory[key] = (heard.text, heard.confidence or 0.0, elapsed_ms)
+        text, confidence, elapsed_ms = self._memory[key]
+        return text, confidence, elapsed_ms
+
+
+def is_turn_end(message: object) -> bool:
+    """``speech`` ``active: false``: the decision that the candidate's turn is over."""
+    return isinstance(message, m.SpeechActivity) and not message.active
+
+
+def run_answer(answer: Answer, config: TurnConfig, recognise: Recogniser, vad: SileroVad) -> Outcome:
+    """One answer through the listening core, in audio time; see the module's docstring."""
+    stream = vad.open_stream()
+    listener = Listener(config, stream.window_ms, EchoGuard(22_050), 1000, Jobs())
+    listener.detector.expect_answer(answer.question, 0.0)
+    waiting: list[tuple[int, int, Transcribe]] = []  # (priority, job, request) not started yet
+    running: tuple[float, int, str, float | None] | None = None  # (done at ms, job, text, confidence)
+    cancelled: set[int] = set()
+    decisions: list[float] = []
+    turns: list[str] = []
+    worker_free_ms = 0.0
+
+    def take(now_ms: float, commands: Sequence[object], signals: Sequence[object]) -> None:
+        for command in commands:
+            if isinstance(command, Transcribe):
+                heapq.heappush(waiting, (PRIORITY[command.purpose], command.job, command))
+            elif isinstance(command, CancelJob):
+                cancelled.add(command.job)
+            elif (
+                isinstance(command, Send)
+                and isinstance(command.message, m.SpeechActivity)
+                and not command.message.active
+            ):
+                decisions.append(now_ms)
+        for signal in signals:
+            if isinstance(signal, Answered):
+                turns.append(signal.turn.words())
+
+    for index in range(0, len(answer.pcm), INPUT_FRAME_BYTES):
+        now_ms = index / INPUT_FRAME_BYTES * INPUT_FRAME_MS
+        while True:  # the recogniser's work due by now, one job at a time
+            if running is None:
+                while waiting and waiting[0][1] in cancelled:
+                    heapq.heappop(waiting)
+                if not waiting:
+                    break
+                _priority, job, request = heapq.heappop(waiting)
+                text, confidence, cost_ms = recognise(request.pcm, request.purpose != "segment")
+                running = (max(worker_free_ms, now_ms) + cost_ms, job, text, confidence)
+                worker_free_ms = running[0]
+            if running[0] > now_ms:
+                break
+            _done, job, text, confidence = running
+            running = None
+            if job not in cancelled:
+                take(now_ms, *listener.on_transcript(job, text, confidence))
+        frame = answer.pcm[index : index + INPUT_FRAME_BYTES]
+        listener.on_audio(frame)
+        take(now_ms, *listener.on_vad(now_ms / 1000, tuple(stream.process(frame))))
+    return judge(answer, decisions, turns)
+
+
+def judge(answer: Answer, decisions: list[float], turns: list[str]) -> Outcome:
+    outcome = Outcome(words=" ".join(turns))
+    for decided in decisions:
+        for number, (before, after) in enumerate(answer.pauses):
+            if before < decided < after:
+                outcome.cut_at.append(number)
+    outcome.latency_ms = next((d - answer.speech_end_ms for d in decisions if d > answer.speech_end_ms), None)
+    heard = set(_WORD.findall(outcome.words.lower()))
+    for number, text in enumerate(answer.after_pause):
+        words = [w for w in _WORD.findall(text.lower()) if len(w) > 3] or _WORD.findall(text.lower())
+        if sum(w in heard for w in words) < len(words) / 2:
+            outcome.lost_after.append(number)
+    return outcome
+
+
+@dataclass
+class Figures:
+    pauses: int
+    cut: int
+    lost: int
+    latencies: list[float]
+    cut_ids: list[str]
+
+    @property
+    def cutoff_rate(self) -> float:
+        return self.cut / self.pauses if self.pauses else 0.0
+
+
+def evaluate(answers: list[Answer], config: TurnConfig, recognise: Recogniser, vad: SileroVad) -> Figures:
+    figures = Figures(0, 0, 0, [], [])
+    for answer in answers:
+        outcome = run_answer(answer, config, recognise, vad)
+        figures.pauses += len(answer.pauses)
+        figures.cut += len(set(outcome.cut_at))
+        figures.lost += len(outcome.lost_after)
+        if outcome.cut_at:
+            figures.cut_ids.append(answer.id)
+        if outcome.latency_ms is not None:
+            figures.latencies.append(outcome.latency_ms)
+    return figures
+
+
+def run(settings: tuple[int, ...] = (200, 300, 400, 600, 800), verbose: bool = True) -> dict[str, float]:
+    started = time.monotonic()
+    answers = load_answers()
+    recognise, vad = Recogniser(), SileroVad()
+    base = TurnConfig()
+    results: dict[tuple[str, int], Figures] = {}
+    for split in ("tune", "heldout"):
+        chosen = [a for a in answers if split_of(a) == split]
+        for end_ms in sorted({*settings, 300, 600, int(base.end_silence_ms)}):
+            results[split, end_ms] = evaluate(chosen, replace(base, end_silence_ms=end_ms), recognise, vad)
+    figures: dict[str, float] = {}
+    for split in ("tune", "heldout"):
+        within = [end for (s, end), f in sorted(results.items()) if s == split and f.cutoff_rate <= 0.05]
+        suffix = "" if split == "heldout" else "_tune"
+        figures[f"eot_false_cutoffs_at_300ms{suffix}"] = round(results[split, 300].cutoff_rate, 3)
+        figures[f"eot_false_cutoffs_at_600ms{suffix}"] = round(results[split, 600].cutoff_rate, 3)
+        fastest = results[split, within[0]] if within else None
+        figures[f"eot_latency_ms_at_5pct{suffix}"] = round(percentile(fastest.latencies, 50)) if fastest else -1
+        default = results[split, int(base.end_silence_ms)]
+        figures[f"eot_latency_p50_ms_default{suffix}"] = round(percentile(default.latencies, 50))
+        figures[f"eot_latency_p95_ms_default{suffix}"] = round(percentile(default.latencies, 95))
+        figures[f"lost_words_after_pause{suffix}"] = default.lost
+        figures[f"thinking_pauses{suffix}"] = default.pauses
+    if verbose:
+        print(f"End of turn on {len(answers)} spoken answers in {time.monotonic() - started:.0f} s; {machine()}")
+        print(f"  {'split':<8}{'end ms':>7}{'cut-offs':>14}{'p50 ms':>8}{'p95 ms':>8}{'lost':>6}  cut answers")
+        for (split, end_ms), f in sorted(results.items()):
+            p50, p95 = percentile(f.latencies, 50), percentile(f.latencies, 95)
+            rate = f"{f.cut}/{f.pauses} {f.cutoff_rate:.0%}"
+            print(f"  {split:<8}{end_ms:>7}{rate:>14}{p50:>8.0f}{p95:>8.0f}{f.lost:>6}  {' '.join(f.cut_ids)}")
+        for name, value in figures.items():
+            print(f"{name}={value}")
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--settings", default="200,300,400,600,800", help="end-of-turn silences to try, in ms")
+    run(tuple(int(x) for x in parser.parse_args().settings.split(",")))
+
+
+if __name__ == "__main__":
+    main()
