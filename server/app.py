@@ -19,6 +19,7 @@ from server.http import candidate_socket, health, observer_socket, rest, signin
 from server.http.errors import EXCEPTION_HANDLERS
 from server.http.middleware import middleware
 from server.http.pages import PageGuard
+from server.live.core.session import PROMPT, PROMPT_HOLDING
 from server.services.auth import recruiter_auth
 from server.services.document_pool import DocumentPool
 from server.services.limits import PerKeyLimit
@@ -40,13 +41,16 @@ async def build_services(settings: Settings) -> Services:
     await store.open()
     bus = create_bus(settings)
     await bus.start()
+    interviewers = create_interviewer_factory(settings)
+    # What every interview says word for word, made in the background now, so that no reply waits for it.
+    tts.prepare([*interviewers.fixed_sentences(), PROMPT_HOLDING, PROMPT])
     return Services(
         settings=settings,
         store=store,
         stt=stt,
         tts=tts,
         vad=vad,
-        interviewers=create_interviewer_factory(settings),
+        interviewers=interviewers,
         auth=auth,
         bus=bus,
     )

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     # Each speech engine has its own worker threads, so nothing else (uploads, scoring) can delay speech.
     whisper_workers: int = Field(default=1, ge=1, le=16)  # transcriptions at once (each uses whisper_threads)
     piper_workers: int = Field(default=2, ge=1, le=16)  # sentences synthesized at once
+    # Synthesized sentences kept for every session of the process (fixed phrases, prepared questions); 0: none.
+    tts_cache_mb: int = Field(default=64, ge=0)
     piper_model_path: str = ""
     piper_config_path: str = ""
     silero_model_path: str = ""

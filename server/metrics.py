@@ -1,4 +1,5 @@
-"""Prometheus metrics of the process: live sessions, turns, response gaps by stage, engine errors."""
+"""Prometheus metrics of the process: live sessions, turns, response gaps by stage, engine errors, the speech
+cache."""
 
 from __future__ import annotations
 
@@ -52,6 +53,16 @@ class Metrics:
         )
         self.barge_ins = Counter(
             "viva_barge_ins", "Speech over the interviewer, by outcome", ["outcome"], registry=self.registry
+        )
+        self.speech_cache = Counter(
+            "viva_speech_cache_requests",
+            "Sentences asked of the speech cache, by outcome: hit (made before), shared (joined a synthesis in "
+            "progress, a preparation or another session's), miss (synthesized when asked)",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.speech_cache_bytes = Gauge(
+            "viva_speech_cache_bytes", "PCM kept by the speech cache", registry=self.registry
         )
 
     def observe_turn(self, stages_ms: dict[str, float]) -> None:

@@ -34,7 +34,7 @@ class ToneTts:
     name = "embedded"
     sample_rate = 16_000
 
-    async def synthesize(self, text: str) -> AsyncIterator[bytes]:
+    async def synthesize(self, text: str, *, background: bool = False) -> AsyncIterator[bytes]:
         for _ in range(2):
             yield ONE_SECOND_16K[:16_000]  # half a second per chunk
 

@@ -83,9 +83,19 @@ class Interviewer(Protocol):
         """JSON-serialisable state, enough for :func:`restore` to continue exactly here."""
         ...
 
+    def upcoming(self) -> list[str]:
+        """Texts this interviewer will most likely say soon, word for word (the next planned question), so that
+        their speech is made while the current words play; empty when it cannot know them."""
+        ...
+
 
 class InterviewerFactory(Protocol):
     name: str
+
+    def fixed_sentences(self) -> list[str]:
+        """Sentences this engine says word for word in any interview (acknowledgements, transitions), cut as
+        the live session cuts replies: their speech is made once, when the server starts."""
+        ...
 
     def create(self, setup: InterviewSetup) -> Interviewer: ...
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from server.conversation import wording as w
 from server.conversation.base import Answer, Reply
 from server.conversation.decisions import Utterance
 from server.conversation.machine import InterviewMachine, Policy
@@ -43,12 +44,18 @@ class BuiltinInterviewer:
     def snapshot(self) -> dict[str, Any]:
         return self.machine.snapshot()
 
+    def upcoming(self) -> list[str]:
+        return self.machine.upcoming()
+
 
 class BuiltinInterviewerFactory:
     name = "builtin"
 
     def __init__(self, policy: Policy | None = None) -> None:
         self.policy = policy or Policy()
+
+    def fixed_sentences(self) -> list[str]:
+        return w.fixed_sentences(*w.TEMPLATES)
 
     def create(self, setup: InterviewSetup) -> BuiltinInterviewer:
         return BuiltinInterviewer(InterviewMachine.start(setup, self.policy))

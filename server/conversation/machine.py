@@ -72,6 +72,11 @@ class InterviewMachine:
         return self._s.finished
 
     @property
+    def started(self) -> bool:
+        """The opening was said (or, restored, the interview had begun before)."""
+        return self._s.started
+
+    @property
     def plan(self) -> list[PlannedQuestion]:
         return list(self._s.plan)
 
@@ -93,6 +98,21 @@ class InterviewMachine:
     def current_question(self) -> PlannedQuestion | None:
         s = self._s
         return s.plan[s.current] if s.plan and not s.finished and s.current < len(s.plan) else None
+
+    def upcoming(self) -> list[str]:
+        """What this interview most likely says next, word for word, so its speech can be made before it is
+        needed: the greeting and the first question before the start; then the next planned question (what
+        leads into it is a fixed phrase), or the closing after the last one. Follow-ups depend on the answer."""
+        s = self._s
+        if s.finished or not s.plan:
+            return []
+        if not s.started:
+            return [self._greeting(), s.plan[0].text]
+        if not s.question_asked:
+            return [s.plan[s.current].text]
+        if s.current + 1 < len(s.plan):
+            return [s.plan[s.current + 1].text]
+        return [w.CLOSING.format(name=self._name())]
 
     def answers_to(self, question_number: int) -> list[str]:
         """Everything the candidate said about one planned question (main answer and follow-up answers)."""

@@ -18,6 +18,7 @@ import openai
 from openai.types.chat import ChatCompletionMessageParam
 
 from server.config import Settings
+from server.conversation import wording as w
 from server.conversation.base import Answer, Reply, single
 from server.conversation.decisions import Move, Utterance
 from server.conversation.machine import InterviewMachine, Policy
@@ -81,6 +82,10 @@ class OpenAIInterviewer:
 
     def snapshot(self) -> dict[str, Any]:
         return self.machine.snapshot() | {"engine": "openai", "fallbacks": list(self.fallbacks)}
+
+    def upcoming(self) -> list[str]:
+        """Only the greeting is known word for word: the model words every question itself."""
+        return self.machine.upcoming()[:1] if not self.machine.started else []
 
     # ------------------------------------------------------------------ wording
 
@@ -162,6 +167,10 @@ class OpenAIInterviewerFactory:
         self.settings = settings
         self.policy = policy or Policy()
         self.client = client or make_client(settings)
+
+    def fixed_sentences(self) -> list[str]:
+        """The lead-ins of the moves said word for word (the model words the rest)."""
+        return w.fixed_sentences(w.REPEAT, w.FINISH_QUESTION, w.NUDGE, w.RESUME)
 
     def create(self, setup: InterviewSetup) -> OpenAIInterviewer:
         return OpenAIInterviewer(InterviewMachine.start(setup, self.policy), self.settings, self.client)

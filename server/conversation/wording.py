@@ -7,6 +7,10 @@ same answers always get the same words; the questions themselves are worded from
 
 from __future__ import annotations
 
+import re
+
+from server.text.sentences import split_sentences
+
 # --------------------------------------------------------------------------- follow-ups, one per kind of gap
 
 FOLLOW_UPS: dict[str, tuple[str, ...]] = {
@@ -108,4 +112,41 @@ CLOSING = (
 CLOSING_TIME = (
     "Thank you, {name}. We have reached the end of our time, so we will stop here. "
     "The team will review the interview and be in touch about next steps. Goodbye."
+)
+
+
+# --------------------------------------------------------------------------- what is the same in every interview
+
+_PLACEHOLDER = re.compile(r"\{\w+\}")
+#: Stands in for a placeholder while a template is cut into sentences. It starts with a capital letter, as what
+#: fills a placeholder does where it starts a sentence ("... the question. {text}"), so the cut falls where it
+#: will fall in the interview.
+_FILLED = "X\x00"
+
+
+def fixed_sentences(*templates: str) -> list[str]:
+    """The sentences of ``templates`` that hold no placeholder, cut as the live session cuts a reply into
+    sentences: every interview says them word for word, so their speech can be made once per process."""
+    sentences = (s for t in templates for s in split_sentences(_PLACEHOLDER.sub(_FILLED, t)))
+    return list(dict.fromkeys(s for s in sentences if _FILLED not in s))
+
+
+#: Every template the builtin interviewer words its replies from; the most frequent first.
+TEMPLATES: tuple[str, ...] = (
+    *(line for options in ACKNOWLEDGEMENTS.values() for line in options),
+    *TRANSITIONS,
+    LAST_QUESTION,
+    AFTER_GREETING,
+    *(line for options in FOLLOW_UPS.values() for line in options),
+    BACK_TO_QUESTION,
+    REPEAT,
+    REPHRASE,
+    NUDGE,
+    FINISH_QUESTION,
+    OBSERVER_INTRO,
+    CLOSING,
+    CLOSING_TIME,
+    GREETING,
+    GREETING_TIMED,
+    RESUME,
 )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from server.config import Settings
 from server.engines.base import SpeechToText, TextToSpeech, VoiceActivity
+from server.engines.cache import CachedSpeech
 
 
-def create_engines(settings: Settings) -> tuple[SpeechToText, TextToSpeech, VoiceActivity]:
+def create_engines(settings: Settings) -> tuple[SpeechToText, CachedSpeech, VoiceActivity]:
     """Load the configured engines once; every session of the process shares them.
 
     A remote (OpenAI-compatible) engine gets the embedded one as its fallback: after two failures in a row
-    the embedded engine answers, so an outage of the remote service does not stop an interview.
+    the embedded engine answers, so an outage of the remote service does not stop an interview. Speech goes
+    through the process's speech cache (``VIVA_TTS_CACHE_MB``).
     """
     from server.engines.embedded import PiperTextToSpeech, WhisperSpeechToText
     from server.engines.silero import SileroVad
@@ -34,4 +36,4 @@ def create_engines(settings: Settings) -> tuple[SpeechToText, TextToSpeech, Voic
         if settings.tts_engine == "openai":
             tts = OpenAITextToSpeech(settings, fallback=piper)
     vad: VoiceActivity = SileroVad(settings.silero_model_path or None)
-    return stt, tts, vad
+    return stt, CachedSpeech(tts, settings.tts_cache_mb * 1024 * 1024), vad

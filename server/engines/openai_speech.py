@@ -76,7 +76,9 @@ class OpenAITextToSpeech:
         self.fallback = fallback
         self.client = client or make_client(settings)
 
-    async def synthesize(self, text: str) -> AsyncIterator[bytes]:
+    async def synthesize(self, text: str, *, background: bool = False) -> AsyncIterator[bytes]:
+        """Stream the remote speech (a remote service has no queue of ours to order: ``background`` only reaches
+        the fallback)."""
         reasons: list[str] = []
         for _attempt in range(ATTEMPTS):
             produced = 0
@@ -93,7 +95,7 @@ class OpenAITextToSpeech:
         if self.fallback is None:
             raise EngineError(f"openai speech failed twice: {'; '.join(reasons)}")
         record(fallbacks=1)
-        async for chunk in self.fallback.synthesize(text):
+        async for chunk in self.fallback.synthesize(text, background=background):
             yield resample_pcm16(chunk, self.fallback.sample_rate, OPENAI_PCM_RATE)
 
     async def _stream(self, text: str) -> AsyncIterator[bytes]:

@@ -103,6 +103,7 @@ class LiveSession:
         # Their tasks start in run(), inside the session's usage metering (tasks inherit the context they start in).
         self.interviewer = InterviewerDesk(interviewer, self.put)
         self.voice = Voice(services.tts, self.put)
+        self._on_air: int | None = None  # the utterance whose frames were sent last
         now = time.monotonic()
         self._clock = (now, datetime.now(UTC))
         setup = record.setup
@@ -145,6 +146,7 @@ class LiveSession:
         loop = asyncio.get_running_loop()
         self.interviewer.start()
         self.voice.start()
+        self._prepare_upcoming()  # the greeting and the first question, before the candidate starts
         while self.close is None and not self._stopped:
             deadline = self.core.next_deadline()
             # asyncio's loop clock is time.monotonic(), the clock the core's deadlines are in.
@@ -172,6 +174,9 @@ class LiveSession:
                 await self.send(message)
             case io.SendAudio(utterance_id=uid, frame=frame):
                 await self.outbox.put_audio(uid, frame)
+                if uid != self._on_air:
+                    self._on_air = uid
+                    self._prepare_upcoming()
             case io.DropAudio(utterance_id=uid):
                 await self.outbox.cancel_utterance(uid)
             case io.Record(event=event):
@@ -225,6 +230,10 @@ class LiveSession:
         task.add_done_callback(lambda _: self._tasks.pop(job, None))
 
     # ------------------------------------------------------------------ work at the edge
+
+    def _prepare_upcoming(self) -> None:
+        """While words play, have the interviewer's next ones synthesized (the next planned question)."""
+        self.voice.prepare(self.interviewer.upcoming())
 
     async def _transcribe(self, job: int, pcm: bytes, purpose: str) -> None:
         try:

@@ -5,19 +5,22 @@ question…) are made one at a time, in the order the core asked, so its state a
 A reply's words may stream for a while (a remote model): they are read beside the next calls, not before them.
 
 The voice synthesizes sentences in order, one at a time, and drops the ones of an utterance that was
-cancelled (a barge-in) — including the sentence being synthesized when the cancel came.
+cancelled (a barge-in) — including the sentence being synthesized when the cancel came. It also has speech
+prepared before it is asked for (through the process's speech cache), cut into sentences as the core cuts them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Literal
 
 from server.conversation.base import Answer, Interviewer, Reply
 from server.engines.base import EngineError, TextToSpeech
+from server.engines.cache import CachedSpeech
 from server.live.core import io
+from server.text.sentences import split_sentences
 
 log = logging.getLogger("viva.session")
 
@@ -45,6 +48,9 @@ class InterviewerDesk:
 
     def snapshot(self) -> dict[str, Any]:
         return self.interviewer.snapshot()
+
+    def upcoming(self) -> list[str]:
+        return self.interviewer.upcoming()
 
     async def _work(self) -> None:
         while True:
@@ -127,6 +133,13 @@ class Voice:
 
     def say(self, utterance_id: int, sentence: int, text: str) -> None:
         self._queue.put_nowait((utterance_id, sentence, text))
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Have the speech of ``texts`` made in the background, sentence by sentence as the core will ask for it
+        (the same splitter, so the cache's keys match). Speech without a cache (a benchmark's instant voice) has
+        nothing to prepare."""
+        if isinstance(self.tts, CachedSpeech):
+            self.tts.prepare([sentence for text in texts for sentence in split_sentences(text)])
 
     def cancel(self, utterance_id: int) -> None:
         self._cancelled.add(utterance_id)
