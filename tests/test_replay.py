@@ -17,7 +17,10 @@ from server.live.core import io
 from server.live.core.replay import describe, encode_header, encode_input, main
 from tests.core_world import World, config
 
-ANSWER = "At Acme I designed the payments API in Python and it cut failed charges by forty percent last year."
+ANSWER = (
+    "At Acme I designed the payments API in Python and it cut failed charges by forty percent last year. "
+    "I owned it from the first design to production."
+)
 
 
 def recorded_session(folder: Path) -> tuple[Path, World]:
