@@ -44,12 +44,22 @@ INTERRUPTIONS = (
     "Can you explain what you mean by scale?",
     "Just a second, I need to close the window.",
 )
-#: What a listener says without taking the floor, in the Piper voice and in espeak-ng's.
-BACKCHANNELS = ("Okay.", "Right.", "Yeah.", "I see.", "Uh-huh.", "Mm-hm.")
+#: What a listener says without taking the floor, in the Piper voice and in espeak-ng's. (Piper cannot hum:
+#: its "Mm-hm." is heard as "and then make sure", words a person would take for an interruption too.)
+BACKCHANNELS = ("Okay.", "Right.", "Yeah.", "I see.", "Uh-huh.", "Sure.")
 ESPEAK_BACKCHANNELS = ("mm hmm", "uh huh", "okay", "right", "yeah")
 #: A backchannel is said this long after the utterance's first frame played; the interruption this long after.
 BACKCHANNEL_AT_S = 0.6
 INTERRUPTION_AT_S = 2.2
+#: The figures ``make bench`` repeats at the end.
+HEADLINE = (
+    "barge_in_p50_ms",
+    "barge_in_p95_ms",
+    "barge_in_after_confirm_p50_ms",
+    "barge_in_after_confirm_p95_ms",
+    "backchannel_false_interrupts",
+    "backchannels_made",
+)
 #: Reports of playback progress, as often as the browser sends them.
 REPORT_EVERY_S = 0.25
 

@@ -1,7 +1,7 @@
 """Run every benchmark (the evaluator's ranking of graded answers, then latency and capacity), one after the
 other, and end with one ``name=value`` per figure.
 
-Run: ``make bench`` or ``python benchmarks/run_all.py`` from the repository root (about 12 minutes on
+Run: ``make bench`` or ``python benchmarks/run_all.py`` from the repository root (about 22 minutes on
 2 cores). Each benchmark prints its own table first; see ``benchmarks/README.md``.
 """
 
@@ -17,7 +17,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the project's packages importable
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import abuser, capacity, premature_cutoffs, question_quality, rank_correlation, turn_latency  # noqa: E402
+from benchmarks import (  # noqa: E402
+    abuser,
+    barge_in,
+    capacity,
+    end_of_turn,
+    premature_cutoffs,
+    question_quality,
+    rank_correlation,
+    turn_latency,
+)
 
 # The packages whose versions move the speech engines' timings (pinned in requirements.lock).
 ENGINE_PACKAGES = ("faster-whisper", "ctranslate2", "numpy", "onnxruntime", "piper-tts", "av")
@@ -44,6 +53,10 @@ def main() -> None:
     ranking = rank_correlation.run(("tune", "heldout"))["heldout"].figures()
     latency = turn_latency.run()
     print(flush=True)
+    turns = end_of_turn.run()
+    print(flush=True)
+    interruptions = barge_in.run()
+    print(flush=True)
     load = capacity.run()
     print(flush=True)
     cutoffs = premature_cutoffs.run()
@@ -54,6 +67,8 @@ def main() -> None:
         **{name: ranking[name] for name in rank_correlation.HEADLINE},
         "response_gap_p50_ms": latency["response_gap_p50_ms"],
         "response_gap_p95_ms": latency["response_gap_p95_ms"],
+        **{name: turns[name] for name in end_of_turn.HEADLINE},
+        **{name: interruptions[name] for name in barge_in.HEADLINE},
         "overhead_p99_ms_at_200": load["overhead_p99_ms_at_200"],
         "max_sessions_no_drop": load["max_sessions_no_drop"],
         "idle_session_kib": load["idle_session_kib"],
