@@ -1,8 +1,8 @@
 """Turn latency: how long a candidate waits, after their last word, for the interviewer's first sound.
 
 A real ``viva serve`` (embedded engines: Silero VAD, Whisper tiny.en, Piper) runs in a subprocess. Simulated
-candidates stream finished espeak-ng answers (15-30 words) over loopback in real time, one interview after
-another, the microphone never pausing. For every turn the client notes when the frame holding the last
+candidates stream finished espeak-ng answers (two sentences, 15-30 words) over loopback in real time, one
+interview after another, the microphone never pausing. For every turn the client notes when the frame holding the last
 spoken sample went out and when each stage of the reply arrived:
 
 - ``end_of_turn``: ``speech`` with ``active: false`` (the server decided the turn is over);
@@ -30,30 +30,30 @@ from tests.conftest import ServerProcess
 from tests.live_client import LiveClient, start_interview
 from tests.speech import compose
 
-#: Finished answers, 15-30 words, as a candidate would say them: the turn detector hears them as complete.
+#: Finished answers of two sentences, as a candidate gives them to an open question (the shape of the
+#: independent client's answers): the turn detector hears them as complete.
 ANSWERS = (
-    "I led the migration of our billing service to Kubernetes, and we cut the deployment time from an hour "
-    "to ten minutes.",
-    "The hardest bug I fixed was a race condition in our payment queue that only appeared under heavy load on Fridays.",
-    "I usually start by measuring where the time goes, because most slow endpoints spend it waiting on the database.",
-    "We chose Postgres for its strong consistency, and because the whole team already knew how to run it "
-    "in production.",
-    "When two engineers disagreed about the design, I asked each of them to write down the trade-offs, and "
-    "we picked one together.",
-    "My main project last year was a fraud detection service in Python that scored every payment in under "
-    "fifty milliseconds.",
-    "I mentored two junior developers by pairing with them every week and reviewing their pull requests in detail.",
-    "To make the service reliable we added retries with backoff, circuit breakers, and alerts on the error budget.",
-    "I would cache the product catalogue close to the users and invalidate entries whenever the inventory changes.",
-    "The project was late, so I cut the scope to the three features our customers asked for most and shipped on time.",
-    "I learned to write the tests first for tricky code, because it forces me to think about the edge cases early.",
-    "Our monitoring used Prometheus and Grafana, and every team owned the dashboards and alerts of its own services.",
-    "I split the monolith one domain at a time, starting with payments, which had the clearest boundaries "
-    "and the most traffic.",
-    "The outage taught me to rehearse our recovery plan regularly, since the backups we had never tested "
-    "did not restore.",
-    "I prefer small pull requests that are easy to review, with a clear description of why the change is needed.",
-    "In the end the new pipeline processed twice as many events per second on the same hardware, with lower latency.",
+    "I led the migration of our billing service to Kubernetes. We cut the deployment time from an hour to ten minutes.",
+    "The hardest bug I fixed was a race condition in our payment queue. It only appeared under heavy load on Fridays.",
+    "I usually start by measuring where the time goes. Most slow endpoints spend it waiting on the database.",
+    "We chose Postgres for its strong consistency. The whole team already knew how to run it in production.",
+    "When two engineers disagreed about the design, I asked each of them to write down the trade-offs. Then we "
+    "picked one together.",
+    "My main project last year was a fraud detection service in Python. It scored every payment in under fifty "
+    "milliseconds.",
+    "I mentored two junior developers by pairing with them every week. I also reviewed their pull requests in detail.",
+    "To make the service reliable we added retries with backoff and circuit breakers. We also set alerts on the "
+    "error budget.",
+    "I would cache the product catalogue close to the users. Entries are invalidated whenever the inventory changes.",
+    "The project was late, so I cut the scope to the three features our customers asked for most. We shipped on time.",
+    "I learned to write the tests first for tricky code. It forces me to think about the edge cases early.",
+    "Our monitoring used Prometheus and Grafana. Every team owned the dashboards and alerts of its own services.",
+    "I split the monolith one domain at a time, starting with payments. It had the clearest boundaries and the "
+    "most traffic.",
+    "The outage taught me to rehearse our recovery plan regularly. The backups we had never tested did not restore.",
+    "I prefer small pull requests that are easy to review. Each one says clearly why the change is needed.",
+    "In the end the new pipeline processed twice as many events per second on the same hardware. Its latency was "
+    "lower too.",
 )
 STAGES = ("end_of_turn", "final_transcript", "first_sentence", "first_audio")
 #: Silence the simulated candidate leaves after the interviewer stops, before answering.
