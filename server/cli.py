@@ -54,8 +54,6 @@ def main(argv: list[str] | None = None) -> None:
         allow_event_loop_often()
         from server.logs import configure_logging as logging_config
 
-        # The address it listens on is part of the configuration: the default links and allowed hosts use it.
-        settings = Settings(**{**settings.model_dump(), "host": args.host, "port": args.port})
         uvicorn.run(
             create_app(settings),
             host=args.host,
