@@ -40,7 +40,7 @@ from typing import Any
 import httpx
 import websockets
 
-from benchmarks.capacity import InstantServer
+from benchmarks.capacity import BENCH_ADMIN_TOKEN, InstantServer
 from benchmarks.load_generator import SETUP
 from benchmarks.support import FRAME_S, ROOT, machine, percentile
 from protocol import messages as m
@@ -56,6 +56,11 @@ _LONG_ANSWER = " ".join(
     f"led {n % 5 + 2} engineers, and cut costs by {n % 40 + 5} percent because we cached {word} results."
     for n, word in enumerate(["payments", "ledger", "search", "billing", "identity", "routing"] * 20)
 )[: m.MAX_ANSWER_CHARS]
+
+
+#: The recruiter's credential: the instant server runs with the benchmarks' admin token, which the abuser's
+#: own process receives in its environment.
+RECRUITER = {"Authorization": f"Bearer {os.environ.get('VIVA_ADMIN_TOKEN', BENCH_ADMIN_TOKEN)}"}
 
 
 async def create_interview(client: httpx.AsyncClient, url: str) -> tuple[str, str]:
@@ -109,7 +114,7 @@ class Polite:
 async def polite_sessions(url: str, count: int) -> tuple[list[Polite], list[asyncio.Task[None]]]:
     sessions: list[Polite] = []
     tasks: list[asyncio.Task[None]] = []
-    async with httpx.AsyncClient(timeout=60) as client:
+    async with httpx.AsyncClient(timeout=60, headers=RECRUITER) as client:
         links = [await create_interview(client, url) for _ in range(count)]
     for n, (interview_id, token) in enumerate(links):
         ws = await websockets.connect(socket_url(url, interview_id, token), max_size=None, ping_interval=None)
@@ -133,7 +138,7 @@ def window(sessions: list[Polite], start: float, end: float) -> list[float]:
 
 async def flood(url: str, until: float, stats: dict[str, int]) -> None:
     """Audio as fast as the socket takes it; reconnect and flood again each time the server closes."""
-    async with httpx.AsyncClient(timeout=60) as client:
+    async with httpx.AsyncClient(timeout=60, headers=RECRUITER) as client:
         interview_id, token = await create_interview(client, url)
     while time.monotonic() < until:
         try:
@@ -155,7 +160,7 @@ async def flood(url: str, until: float, stats: dict[str, int]) -> None:
 async def typed_answers(url: str, until: float, stats: dict[str, int]) -> None:
     """An 8,000-character answer whenever the interviewer starts speaking, and every 100 ms besides."""
     answer = json.dumps({"v": 1, "type": "text_answer", "text": _LONG_ANSWER})
-    async with httpx.AsyncClient(timeout=60) as client:
+    async with httpx.AsyncClient(timeout=60, headers=RECRUITER) as client:
         interview_id, token = await create_interview(client, url)
     while time.monotonic() < until:
         try:
@@ -191,7 +196,7 @@ async def typed_answers(url: str, until: float, stats: dict[str, int]) -> None:
                 finally:
                     trying.cancel()
             if time.monotonic() < until:  # the interview ended: a new one
-                async with httpx.AsyncClient(timeout=60) as client:
+                async with httpx.AsyncClient(timeout=60, headers=RECRUITER) as client:
                     interview_id, token = await create_interview(client, url)
         except websockets.ConnectionClosed as closed:
             stats[f"closed_{closed.rcvd.code if closed.rcvd else 'none'}"] += 1
@@ -234,7 +239,9 @@ async def measure(url: str, sessions: int, seconds: float, warmup: float, nice: 
         "--nice",
         str(nice),
     ]
-    abuser = await asyncio.create_subprocess_exec(*command, cwd=ROOT, stdout=subprocess.PIPE)
+    abuser = await asyncio.create_subprocess_exec(
+        *command, cwd=ROOT, stdout=subprocess.PIPE, env={**os.environ, "VIVA_ADMIN_TOKEN": BENCH_ADMIN_TOKEN}
+    )
     out, _ = await abuser.communicate()
     abuse_end = time.monotonic()
     report = json.loads(out.decode().strip().splitlines()[-1])

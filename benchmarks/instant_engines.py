@@ -12,12 +12,13 @@ from collections.abc import AsyncIterator
 import numpy as np
 
 from protocol.audio import INPUT_FRAME_BYTES, INPUT_FRAME_MS
+from server.engines.base import Transcript
 
 #: A frame whose RMS level (of 32767) is above this is speech.
 SPEECH_RMS = 500.0
-#: What every utterance "says": a finished answer, longer than any question's expected minimum.
+#: What every utterance "says": a finished answer of two sentences, longer than any question's expected minimum.
 ANSWER = (
-    "I led the migration of our payment service to Kubernetes and cut the deployment time from one hour "
+    "I led the migration of our payment service to Kubernetes. It cut the deployment time from one hour "
     "to ten minutes for the whole team."
 )
 OUTPUT_SAMPLE_RATE = 22_050
@@ -54,8 +55,8 @@ class FixedSpeechToText:
 
     name = "fixed"
 
-    async def transcribe(self, pcm16k: bytes, *, partial: bool = False, urgent: bool = False) -> str:
-        return ANSWER
+    async def transcribe(self, pcm16k: bytes, *, partial: bool = False, urgent: bool = False) -> Transcript:
+        return Transcript(ANSWER, 0.9)
 
 
 class ToneTextToSpeech:
@@ -68,5 +69,5 @@ class ToneTextToSpeech:
         times = np.arange(OUTPUT_SAMPLE_RATE * SENTENCE_MS // 1000) / OUTPUT_SAMPLE_RATE
         self._pcm = (np.sin(2 * np.pi * _TONE_HZ * times) * _TONE_LEVEL).astype("<i2").tobytes()
 
-    async def synthesize(self, text: str) -> AsyncIterator[bytes]:
+    async def synthesize(self, text: str, *, background: bool = False) -> AsyncIterator[bytes]:
         yield self._pcm
