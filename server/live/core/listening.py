@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from protocol import messages as m
 from protocol.audio import INPUT_SAMPLE_RATE
@@ -57,7 +58,10 @@ _FLOOR_TAKING = re.compile(
 )
 
 
-def barge_in_verdict(words: str, *, more_to_hear: bool) -> str:
+BargeInVerdict = Literal["interrupt", "listen_more", "ignore"]
+
+
+def barge_in_verdict(words: str, *, more_to_hear: bool) -> BargeInVerdict:
     """What speech over the interviewer is, from its first words: ``interrupt``, ``listen_more`` or ``ignore``.
 
     The check runs on the first few hundred milliseconds, so its words are often a fragment ("Amen." for the
