@@ -287,3 +287,8 @@ def test_an_open_question_is_rarely_answered_in_one_sentence() -> None:
     assert silence_needed(one, 10, CONFIG, expected_sentences=2) == CONFIG.unfinished_silence_ms
     two = one + " Before that I was the tech lead on a smaller project."
     assert silence_needed(two, 10, CONFIG, expected_sentences=2) == CONFIG.end_silence_ms
+
+
+def test_speech_heard_as_no_word_at_all_is_judged_like_a_fragment() -> None:
+    assert barge_in_verdict("¿", more_to_hear=True) == "listen_more"
+    assert barge_in_verdict("¿", more_to_hear=False) == "ignore"

@@ -56,11 +56,12 @@ class WhisperSpeechToText:
     async def transcribe(self, pcm16k: bytes, *, partial: bool = False, urgent: bool = False) -> Transcript:
         priority = URGENT if urgent else BACKGROUND if partial else NORMAL
         try:
-            return await self._executor.run(priority, lambda: self._transcribe(pcm16k, partial))
+            return await self._executor.run(priority, lambda: self.transcribe_now(pcm16k, partial))
         except Exception as exc:  # CTranslate2 raises plain RuntimeErrors
             raise EngineError(f"whisper failed: {exc}") from exc
 
-    def _transcribe(self, pcm16k: bytes, partial: bool) -> Transcript:
+    def transcribe_now(self, pcm16k: bytes, partial: bool = False) -> Transcript:
+        """The transcription itself, on the calling thread (benchmarks replaying audio time call it directly)."""
         audio = np.frombuffer(pcm16k, dtype="<i2").astype(np.float32) / 32768.0
         segments, _info = self._model.transcribe(
             audio,

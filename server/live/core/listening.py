@@ -32,6 +32,7 @@ from server.live.core.turns import (
     TurnEnded,
 )
 from server.text.transcripts import combined_confidence
+from server.text.words import words as word_tokens
 
 BYTES_PER_MS = INPUT_SAMPLE_RATE * 2 // 1000
 #: Audio kept before the start of speech: the first syllable is not clipped, and Whisper tiny mishears the
@@ -72,8 +73,8 @@ def barge_in_verdict(words: str, *, more_to_hear: bool) -> BargeInVerdict:
     """
     if is_backchannel(words):
         return "listen_more" if more_to_hear else "ignore"
-    spoken = re.findall(r"[\w'-]+", words.lower())
-    if len(spoken) >= 2 or _FLOOR_TAKING.match(spoken[0]):
+    spoken = word_tokens(words)
+    if len(spoken) >= 2 or (spoken and _FLOOR_TAKING.match(spoken[0])):
         return "interrupt"
     return "listen_more" if more_to_hear else "ignore"
 
