@@ -23,6 +23,7 @@ from server.live.core.session import PROMPT, PROMPT_HOLDING
 from server.services.auth import recruiter_auth
 from server.services.document_pool import DocumentPool
 from server.services.limits import PerKeyLimit
+from server.services.load_monitor import LoadMonitor, limits_from
 from server.services.runtime import Services
 from server.store import create_store
 from server.text.embeddings import shared_encoder
@@ -71,10 +72,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             "too_many_starts", "interviews created", limits.interview_starts_per_minute, 60.0
         )
         app.state.documents = DocumentPool(limits.document_workers, limits.document_queue)  # workers start when used
+        app.state.load = LoadMonitor(limits_from(limits), lambda: len(app.state.live_connections))
+        app.state.load.start()
         signin.announce(app.state.services)
         try:
             yield
         finally:
+            await app.state.load.stop()
             await app.state.documents.close()
             if owned:
                 await app.state.services.bus.close()

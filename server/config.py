@@ -103,6 +103,11 @@ class Settings(BaseSettings):
     # What one client may ask of this node (server/services/limits.py). Each is per node.
     interview_starts_per_minute: int = Field(default=20, ge=1)  # per recruiter credential (or client address)
     max_live_sessions: int = Field(default=20, ge=1)  # candidate sessions at once; more are closed with 1013
+    # Admission control (server/services/capacity.py): a new candidate session is refused with 1013 before the
+    # node's load would make the sessions it has miss this response-gap target (ms); 0 turns it off. The cores it
+    # may count on: 0 = all of the machine's.
+    admission_gap_ms: int = Field(default=900, ge=0)
+    admission_cores: int = Field(default=0, ge=0)
     max_observers_per_interview: int = Field(default=10, ge=1)
     hello_timeout_s: float = Field(default=10.0, gt=0)  # a candidate socket must send 'hello' within this
     audio_max_speed: float = Field(default=1.5, ge=1.0)  # upstream audio at most this many times real time...

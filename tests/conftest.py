@@ -18,6 +18,9 @@ from server.services.runtime import Services
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
+# Tests open sessions far faster than candidates arrive: admission control (which takes a burst a few sessions
+# at a time) is off in them, and in the servers they start, unless a test turns it on (tests/test_admission*.py).
+os.environ.setdefault("VIVA_ADMISSION_GAP_MS", "0")
 #: The recruiter's admin token of the servers the tests start (``ServerProcess``), unless a test sets its own.
 ADMIN_TOKEN = "viva-tests-admin-token-5f0c2b9e"
 

@@ -62,6 +62,10 @@ async def interview_socket(websocket: WebSocket) -> None:
         reason = f"this server is running its limit of {limit} live interviews; try again in a minute"
         await refuse(websocket, m.CloseCode.TRY_AGAIN_LATER, reason)
         return
+    if interview_id not in connections and not (decision := websocket.app.state.load.decide()).admitted:
+        log.warning("live session refused by admission control: %s", decision.reason)
+        await refuse(websocket, m.CloseCode.TRY_AGAIN_LATER, decision.reason)
+        return
     previous = connections.get(interview_id)
     if previous is not None:
         previous.superseded.set()

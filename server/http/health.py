@@ -1,4 +1,4 @@
-"""Health (readiness and liveness), the public configuration (engines, limits, version, how the recruiter signs
+"""Health (readiness and liveness, with admission control's state), the public configuration (engines, limits, version, how the recruiter signs
 in; never a secret), and the Prometheus metrics (the recruiter's, unless ``VIVA_METRICS_PUBLIC``).
 
 ``/health`` is readiness: it pings the store (with a short timeout) and reads the bus's health. The store down
@@ -38,11 +38,20 @@ async def health(request: Request) -> JSONResponse:
     except StoreUnavailable as exc:
         store = {"status": "down", "message": str(exc)}
     bus = {"status": "up" if services.bus.healthy else "down", "engine": services.bus.name}
-    checks = {"store": store, "bus": bus}
+    checks: dict[str, dict[str, object]] = {"store": store, "bus": bus, "admission": _admission(request)}
     if store["status"] == "down":
         headers = {"Retry-After": str(STORE_RETRY_AFTER_S)}
         return JSONResponse({"status": "unavailable", "checks": checks}, status_code=503, headers=headers)
     return JSONResponse({"status": "ok" if bus["status"] == "up" else "degraded", "checks": checks})
+
+
+def _admission(request: Request) -> dict[str, object]:
+    """Whether this node takes new live interviews now, and the load it decides from (informational: a busy node
+    still serves its sessions, so readiness does not fail; a balancer may prefer nodes that admit)."""
+    if not request.app.state.services.settings.admission_gap_ms:
+        return {"status": "off"}
+    state = request.app.state.load.state()
+    return {"status": "admitting" if state.pop("admitting") else "busy", **state}
 
 
 async def liveness(request: Request) -> JSONResponse:
