@@ -131,7 +131,8 @@ class Player:
         if utterance_id in self.stopped or utterance_id not in self.first_at:
             return False
         duration = self.ended.get(utterance_id)
-        return duration is None or self.played_ms(utterance_id) < duration
+        # duration_ms is the rounded length: the sum of the frames may fall short of it by a fraction of a ms
+        return duration is None or round(self.played_ms(utterance_id)) < duration
 
     async def report(self) -> None:
         done: set[int] = set()

@@ -1,7 +1,7 @@
 """Run every benchmark (the evaluator's ranking of graded answers, then latency and capacity), one after the
 other, and end with one ``name=value`` per figure.
 
-Run: ``make bench`` or ``python benchmarks/run_all.py`` from the repository root (about 22 minutes on
+Run: ``make bench`` or ``python benchmarks/run_all.py`` from the repository root (about 30 minutes on
 2 cores). Each benchmark prints its own table first; see ``benchmarks/README.md``.
 """
 
@@ -22,6 +22,8 @@ from benchmarks import (  # noqa: E402
     barge_in,
     capacity,
     end_of_turn,
+    engine_gil,
+    interviews,
     premature_cutoffs,
     question_quality,
     rank_correlation,
@@ -62,6 +64,10 @@ def main() -> None:
     cutoffs = premature_cutoffs.run()
     print(flush=True)
     abuse = abuser.run()
+    print(flush=True)
+    gil = engine_gil.run()
+    print(flush=True)
+    spoken = interviews.run()
     print(f"\nAll benchmarks took {(time.monotonic() - started) / 60:.1f} minutes. At the end: {describe_run()}\n")
     figures = {
         **{name: ranking[name] for name in rank_correlation.HEADLINE},
@@ -74,6 +80,8 @@ def main() -> None:
         "idle_session_kib": load["idle_session_kib"],
         "premature_cutoffs": cutoffs["premature_cutoffs"],
         "abuser_p99_delta_ms": abuse["abuser_p99_delta_ms"],
+        **{name: spoken[name] for name in interviews.HEADLINE},
+        **gil,
         "control_rtt_p99_ms_baseline": abuse["control_rtt_p99_ms_baseline"],
         "control_rtt_p99_ms_with_abuser": abuse["control_rtt_p99_ms_with_abuser"],
         **{name: questions[name] for name in QUESTION_FIGURES},

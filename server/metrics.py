@@ -84,8 +84,8 @@ class Metrics:
         )
         self.admission = Gauge(
             "viva_admission",
-            "Admission control's measurements (reply_p95_ms, replies, queue_wait_p95_ms, loop_lag_p95_ms, cpu_cores_used, "
-            "recently_admitted) and whether it admits now (admitting: 1 or 0)",
+            "Admission control's measurements (reply_p95_ms, replies, queue_wait_p95_ms, loop_lag_p95_ms, "
+            "cpu_cores_used, recently_admitted) and whether it admits now (admitting: 1 or 0)",
             ["figure"],
             registry=self.registry,
         )

@@ -1,5 +1,6 @@
-"""Health (readiness and liveness, with admission control's state), the public configuration (engines, limits, version, how the recruiter signs
-in; never a secret), and the Prometheus metrics (the recruiter's, unless ``VIVA_METRICS_PUBLIC``).
+"""Health (readiness and liveness, with admission control's state), the public configuration (engines, limits,
+version, how the recruiter signs in; never a secret), and the Prometheus metrics (the recruiter's, unless
+``VIVA_METRICS_PUBLIC``).
 
 ``/health`` is readiness: it pings the store (with a short timeout) and reads the bus's health. The store down
 means the server cannot take interviews: 503, naming it. The bus (Redis) down is only "degraded": interviews go
@@ -10,6 +11,7 @@ server because its database is down.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib.metadata import version
 
 from prometheus_client import generate_latest
@@ -38,7 +40,7 @@ async def health(request: Request) -> JSONResponse:
     except StoreUnavailable as exc:
         store = {"status": "down", "message": str(exc)}
     bus = {"status": "up" if services.bus.healthy else "down", "engine": services.bus.name}
-    checks: dict[str, dict[str, object]] = {"store": store, "bus": bus, "admission": _admission(request)}
+    checks: dict[str, Mapping[str, object]] = {"store": store, "bus": bus, "admission": _admission(request)}
     if store["status"] == "down":
         headers = {"Retry-After": str(STORE_RETRY_AFTER_S)}
         return JSONResponse({"status": "unavailable", "checks": checks}, status_code=503, headers=headers)
