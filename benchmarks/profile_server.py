@@ -99,7 +99,7 @@ def _dump(
             "samples": count,
             "busy": busy[group],
             "own": [(w, n) for (g, w), n in own.most_common() if g == group][:15],
-            "within": [(w, n) for (g, w), n in within.most_common() if g == group][:25],
+            "within": [(w, n) for (g, w), n in within.most_common() if g == group][:60],
         }
     late = sorted(lateness)
     figures = {"ticks": len(late), "late_p50_ms": 0.0, "late_p99_ms": 0.0}
@@ -124,8 +124,14 @@ def summary(out: Path, top: int = 12) -> str:
         f"p99 {data['sampler']['late_p99_ms']:.1f} ms (a late tick: some thread held the GIL)"
     ]
     for group, figures in sorted(data["groups"].items()):
+        busy = max(figures["busy"], 1)
         share = figures["busy"] / max(figures["samples"], 1)
-        lines.append(f"  {group}: busy in {share:.0%} of {figures['samples']} samples; busy time within:")
-        for where, count in figures["within"][:top]:
-            lines.append(f"      {count / max(figures['busy'], 1):6.1%}  {where}")
+        lines.append(f"  {group}: busy in {share:.0%} of {figures['samples']} thread samples; busy time within")
+        # Frames under which nearly every stack runs (the loop, the thread's bootstrap) say nothing.
+        telling = [(where, count) for where, count in figures["within"] if count < 0.9 * busy]
+        for where, count in telling[:top]:
+            lines.append(f"      {count / busy:6.1%}  {where}")
+        lines.append("    and on top of the stack:")
+        for where, count in figures["own"][: top // 2]:
+            lines.append(f"      {count / busy:6.1%}  {where}")
     return "\n".join(lines)

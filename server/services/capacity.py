@@ -41,6 +41,9 @@ class AdmissionLimits:
     #: The share of the cores this process may use for its sessions (the rest: bursts, other work).
     cpu_budget: float = 0.85
     cores: int = 1
+    #: The CPU rule needs this many sessions on average over the window: with fewer, the process's fixed work
+    #: (speech made ahead at start-up, scoring) would be taken for the cost of a session.
+    min_cpu_sessions: float = 2.0
     #: How far back measurements count.
     window_s: float = 30.0
     #: At least this many replies before their p95 is trusted.
@@ -159,7 +162,7 @@ class AdmissionPolicy:
             return _busy("loop_lag", f"the server's event loop runs {lag:.0f} ms late at p95")
         measured = self._measured_sessions()
         cpu = self._cpu_share()
-        if cpu is not None and measured > 0:
+        if cpu is not None and measured >= limits.min_cpu_sessions:
             predicted = cpu * (sessions + 1) / measured
             if predicted > limits.cpu_budget * limits.cores:
                 return _busy("cpu", f"one more interview would need {predicted:.2f} of {limits.cores} cores")
