@@ -1,15 +1,16 @@
 """The transcription pool runs barge-in checks before the turn's words, and those before captions; a job
-cancelled while it waits never runs. The Whisper window fits the utterance."""
+cancelled while it waits never runs; each job's wait and run are timed. The Whisper window fits the utterance."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 import pytest
 
 from server.engines.embedded import window_seconds
-from server.engines.priority import BACKGROUND, NORMAL, URGENT, PriorityExecutor
+from server.engines.priority import BACKGROUND, EXECUTORS, NORMAL, URGENT, PriorityExecutor
 
 
 async def test_the_most_urgent_waiting_job_runs_first_and_a_cancelled_one_never() -> None:
@@ -48,3 +49,17 @@ async def test_an_error_reaches_the_caller() -> None:
 @pytest.mark.parametrize(("seconds", "window"), [(0.3, 2), (1.0, 2), (4.2, 6), (12.0, 13), (29.5, 30), (90.0, 30)])
 def test_the_whisper_window_holds_the_utterance_with_a_second_to_spare(seconds: float, window: int) -> None:
     assert window_seconds(int(seconds * 16_000)) == window
+
+
+async def test_each_job_is_timed_queued_and_running_by_priority() -> None:
+    executor = PriorityExecutor(1, "viva-test-timing")
+    gate = threading.Event()
+    blocker = asyncio.ensure_future(executor.run(NORMAL, gate.wait))
+    waiting = asyncio.ensure_future(executor.run(URGENT, lambda: time.sleep(0.02)))
+    await asyncio.sleep(0.05)
+    gate.set()
+    await asyncio.gather(blocker, waiting)
+    timings = {t.priority: t for t in executor.finished()}
+    assert timings[NORMAL].ran_ms >= 20 and timings[URGENT].waited_ms >= 20 and timings[URGENT].ran_ms >= 15
+    assert executor.finished() == []  # taken once
+    assert executor in EXECUTORS
