@@ -55,11 +55,12 @@ async def test_each_job_is_timed_queued_and_running_by_priority() -> None:
     executor = PriorityExecutor(1, "viva-test-timing")
     gate = threading.Event()
     blocker = asyncio.ensure_future(executor.run(NORMAL, gate.wait))
+    await asyncio.sleep(0.02)  # the only worker is now busy
     waiting = asyncio.ensure_future(executor.run(URGENT, lambda: time.sleep(0.02)))
     await asyncio.sleep(0.05)
     gate.set()
     await asyncio.gather(blocker, waiting)
     timings = {t.priority: t for t in executor.finished()}
-    assert timings[NORMAL].ran_ms >= 20 and timings[URGENT].waited_ms >= 20 and timings[URGENT].ran_ms >= 15
+    assert timings[NORMAL].ran_ms >= 50 and timings[URGENT].waited_ms >= 40 and timings[URGENT].ran_ms >= 15
     assert executor.finished() == []  # taken once
     assert executor in EXECUTORS
