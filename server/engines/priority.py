@@ -85,10 +85,14 @@ class PriorityExecutor:
                 continue
             started = time.monotonic()
             try:
-                future.set_result(fn())
+                result, error = fn(), None
             except BaseException as exc:  # handed to the awaiting coroutine, which decides
-                future.set_exception(exc)
-            self._record(priority, queued, started, time.monotonic())
+                result, error = None, exc
+            self._record(priority, queued, started, time.monotonic())  # before the caller can look
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(result)
 
     def _record(self, priority: int, queued: float, started: float, ended: float) -> None:
         timing = JobTiming(priority, ended, (started - queued) * 1000, (ended - started) * 1000)
