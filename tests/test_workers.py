@@ -1,0 +1,193 @@
+"""Several worker processes on one port: ``viva serve --workers 2`` with PostgreSQL and Redis, as a node of
+the multinode set-up. Both workers serve; an observer on one worker follows a candidate on the other; the
+admin token is made and announced once; ``/metrics`` reports the node, whichever worker answers the scrape.
+Without Redis, several workers are refused at start.
+
+The kernel chooses the worker of each connection, so the tests find a worker by opening connections until
+one is answered by it (``/health/live`` names the process), then speak HTTP or a WebSocket over that same
+connection.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from protocol import messages as m
+from server.config import Settings
+from server.processes import default_workers
+from tests.conftest import ROOT, ServerProcess
+from tests.live_client import LiveClient, answer_when_allowed, is_type, start_interview
+from tests.observer_client import ObserverClient
+from tests.postgres import POSTGRES_URL, connect, temporary_schema
+from tests.redis_support import require_redis
+
+#: Connections opened at most to find a given worker (the kernel's choice is not round robin).
+ATTEMPTS = 60
+
+
+class WorkerConnection:
+    """One keep-alive HTTP/1.1 connection, so one worker process: ``pid`` says which."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        self._buffer = b""
+        self.pid = int(json.loads(self.get("/health/live")[1])["pid"])
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}"]
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        while b"\r\n\r\n" not in self._buffer:
+            self._read()
+        head, self._buffer = self._buffer.split(b"\r\n\r\n", 1)
+        length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+        while len(self._buffer) < length:
+            self._read()
+        body, self._buffer = self._buffer[:length], self._buffer[length:]
+        return int(head.split()[1]), body
+
+    def _read(self) -> None:
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        self._buffer += chunk
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def on_worker(port: int, *, pid: int | None = None, not_pid: int | None = None) -> WorkerConnection:
+    """A connection served by the worker ``pid`` (or by any worker but ``not_pid``)."""
+    for _ in range(ATTEMPTS):
+        connection = WorkerConnection(port)
+        if (pid is None or connection.pid == pid) and connection.pid != not_pid:
+            return connection
+        connection.close()
+    raise AssertionError(f"no connection reached the wanted worker in {ATTEMPTS} attempts")
+
+
+@pytest.fixture
+async def schema() -> AsyncIterator[str]:
+    await (await connect()).close()
+    async with temporary_schema("viva_workers") as name:
+        yield name
+
+
+@contextmanager
+def two_workers(tmp_path: Path, schema: str) -> Iterator[ServerProcess]:
+    """``viva serve --workers 2`` on a first run: no configured admin token, so the node makes one."""
+    env = {
+        "VIVA_DATABASE_URL": POSTGRES_URL,
+        "VIVA_DATABASE_SCHEMA": schema,
+        "VIVA_REDIS_URL": require_redis(),
+        "VIVA_ADMIN_TOKEN": "",
+    }
+    server = ServerProcess(tmp_path / "node", env=env, args=["--workers", "2"])
+    try:
+        yield server.start(timeout=120)
+    finally:
+        server.stop()
+
+
+def metric(text: bytes, name: str) -> float:
+    found = re.search(rf"^{re.escape(name)} (\S+)$", text.decode(), re.MULTILINE)
+    assert found is not None, f"{name} is missing from /metrics"
+    return float(found.group(1))
+
+
+@pytest.mark.multinode
+@pytest.mark.slow
+async def test_two_workers_share_the_port_the_token_the_live_events_and_the_metrics(
+    tmp_path: Path, schema: str
+) -> None:
+    with two_workers(tmp_path, schema) as server:
+        assert server.process is not None
+        pids = set()
+        for _ in range(40):
+            connection = WorkerConnection(server.port)
+            pids.add(connection.pid)
+            connection.close()
+        assert len(pids) == 2 and server.process.pid not in pids, "both workers serve, the parent does not"
+
+        # Made once, by the parent, before the workers started; said once; accepted by both workers.
+        token = (server.data_dir / "admin_token").read_text().strip()
+        assert server.log().count("Viva is running: open") == 1
+        assert f"?token={token}" in server.log()
+        recruiter = {"Authorization": f"Bearer {token}"}
+
+        def scrape(pid: int) -> tuple[int, bytes]:
+            """``/metrics`` as the worker ``pid`` answers it (on a new connection: idle ones time out)."""
+            connection = on_worker(server.port, pid=pid)
+            try:
+                return connection.get("/metrics", recruiter)
+            finally:
+                connection.close()
+
+        assert [scrape(pid)[0] for pid in pids] == [200, 200]
+
+        created = start_interview(server.url, admin_token=token, num_questions=1)
+        iid = created["interview_id"]
+        observer_connection = on_worker(server.port)
+        candidate_connection = on_worker(server.port, not_pid=observer_connection.pid)
+        observer = await ObserverClient.connect(
+            server.url, iid, created["observer_token"], sock=observer_connection.sock
+        )
+        await observer.wait_for(lambda msg: isinstance(msg, m.ObserverReady), 10)
+        candidate = await LiveClient.connect(
+            server.url, iid, created["candidate_token"], sock=candidate_connection.sock
+        )
+        await candidate.handshake()
+        await candidate.send(m.Start())
+        await observer.wait_for(is_type(m.UtteranceText, sentence=0), 60)  # spoken on the other worker
+
+        # One live session on the node, whichever worker is asked.
+        assert [metric(scrape(pid)[1], "viva_live_sessions") for pid in pids] == [1.0, 1.0]
+
+        await candidate.wait_for(is_type(m.UtteranceEnd, utterance_id=1), 90)
+        await answer_when_allowed(candidate, "I moved billing to Kubernetes with canary releases.", turn=0)
+        await observer.wait_for(is_type(m.FinalTranscript, turn=0), 15)
+        assert [f.text for f in observer.payloads(m.FinalTranscript)] == [
+            f.text for f in candidate.messages(m.FinalTranscript)
+        ]
+        turns = 'viva_turns_total{answered_by="text"}'
+        assert [metric(scrape(pid)[1], turns) for pid in pids] == [1.0, 1.0]
+        await candidate.close()
+        await observer.close()
+
+
+def test_several_workers_without_redis_are_refused_at_start(tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if key != "VIVA_REDIS_URL"}
+    refused = subprocess.run(
+        [sys.executable, "-m", "server.cli", "serve", "--workers", "2"],
+        cwd=ROOT,
+        env={**env, "VIVA_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1 and "VIVA_REDIS_URL" in refused.stderr
+    assert not (tmp_path / "admin_token").exists(), "refused before anything was made"
+
+
+def test_a_node_limit_is_split_over_the_workers() -> None:
+    assert Settings(workers=2).per_worker(20) == 10
+    assert Settings(workers=3).per_worker(20) == 6  # rounded down: the node never takes more than 20
+    assert Settings(workers=4).per_worker(1) == 1  # at least one each
+    assert Settings().per_worker(20) == 20  # one process is the whole node
+
+
+def test_one_worker_per_core_only_with_redis() -> None:
+    assert default_workers(Settings(redis_url=None)) == 1
+    assert default_workers(Settings(redis_url="redis://127.0.0.1:6379")) == len(os.sched_getaffinity(0))
