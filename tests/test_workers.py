@@ -10,6 +10,7 @@ connection.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -25,7 +26,7 @@ import pytest
 from protocol import messages as m
 from server.config import Settings
 from server.processes import default_workers
-from tests.conftest import ROOT, ServerProcess
+from tests.conftest import ROOT, ServerProcess, recruiter_headers
 from tests.live_client import LiveClient, answer_when_allowed, is_type, start_interview
 from tests.observer_client import ObserverClient
 from tests.postgres import POSTGRES_URL, connect, temporary_schema
@@ -164,6 +165,55 @@ async def test_two_workers_share_the_port_the_token_the_live_events_and_the_metr
         assert [metric(scrape(pid)[1], turns) for pid in pids] == [1.0, 1.0]
         await candidate.close()
         await observer.close()
+
+
+@pytest.mark.multinode
+@pytest.mark.slow
+async def test_a_reconnect_on_another_worker_takes_the_interview_over(tmp_path: Path, schema: str) -> None:
+    """As between nodes: the new socket resumes the interview; the old one, on the other worker, loses it at
+    its next write (its answer is refused, 4009), so one answer per turn is kept."""
+    with two_workers(tmp_path, schema) as server:
+        token = (server.data_dir / "admin_token").read_text().strip()
+        created = start_interview(server.url, admin_token=token, num_questions=2)
+        iid, link = created["interview_id"], created["candidate_token"]
+        first_connection = on_worker(server.port)
+        first = await LiveClient.connect(server.url, iid, link, sock=first_connection.sock)
+        await first.handshake()
+        await first.send(m.Start())
+        await first.wait_for(is_type(m.UtteranceEnd, utterance_id=1), 90)
+
+        second_connection = on_worker(server.port, not_pid=first_connection.pid)
+        second = await LiveClient.connect(server.url, iid, link, sock=second_connection.sock)
+        await second.handshake()
+        await second.send(m.Start())
+        await answer_when_allowed(second, "I led the migration of our billing service.", turn=0)
+
+        await first.send(m.TextAnswer(text="An answer given on the old connection."))
+        await asyncio.wait_for(first.closed.wait(), 30)
+        assert first.close_code == m.CloseCode.SUPERSEDED
+        assert not first.messages(m.FinalTranscript)
+        await second.close()
+
+
+@pytest.mark.multinode
+@pytest.mark.slow
+def test_two_workers_share_one_sqlite_file(tmp_path: Path) -> None:
+    """Both migrate the same new file at start (one waits for the other) and then write to it side by side."""
+    env = {"VIVA_REDIS_URL": require_redis()}
+    server = ServerProcess(tmp_path / "node", env=env, args=["--workers", "2"])
+    try:
+        server.start(timeout=120)
+        created = [start_interview(server.url, num_questions=1)["interview_id"] for _ in range(12)]
+        pids = set()
+        for iid in created * 3:  # each read on a new connection, so by either worker
+            connection = WorkerConnection(server.port)
+            status, body = connection.get(f"/api/v1/interview/results/{iid}", recruiter_headers())
+            connection.close()
+            pids.add(connection.pid)
+            assert status == 200 and json.loads(body)["interview_id"] == iid
+        assert len(pids) == 2
+    finally:
+        server.stop()
 
 
 def test_several_workers_without_redis_are_refused_at_start(tmp_path: Path) -> None:
