@@ -14,9 +14,11 @@ import asyncio
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -193,6 +195,45 @@ async def test_a_reconnect_on_another_worker_takes_the_interview_over(tmp_path: 
         assert first.close_code == m.CloseCode.SUPERSEDED
         assert not first.messages(m.FinalTranscript)
         await second.close()
+
+
+@pytest.mark.multinode
+@pytest.mark.slow
+async def test_a_worker_that_dies_is_replaced_and_its_sessions_leave_the_metrics(tmp_path: Path) -> None:
+    env = {"VIVA_REDIS_URL": require_redis()}
+    server = ServerProcess(tmp_path / "node", env=env, args=["--workers", "2"])
+    try:
+        server.start(timeout=120)
+        created = start_interview(server.url, num_questions=1)
+        connection = on_worker(server.port)
+        doomed = connection.pid
+        candidate = await LiveClient.connect(
+            server.url, created["interview_id"], created["candidate_token"], sock=connection.sock
+        )
+        await candidate.handshake()
+        survivor = on_worker(server.port, not_pid=doomed)
+        assert metric(survivor.get("/metrics", recruiter_headers())[1], "viva_live_sessions") == 1.0
+        survivor.close()
+
+        os.kill(doomed, signal.SIGKILL)  # a crash: no shutdown, its gauge file is left behind
+        await asyncio.wait_for(candidate.closed.wait(), 15)
+        deadline = time.monotonic() + 60
+        while True:  # the supervisor starts a replacement, which loads its engines
+            pids = set()
+            for _ in range(20):
+                probe = WorkerConnection(server.port)
+                pids.add(probe.pid)
+                probe.close()
+            if len(pids) == 2 or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(1)
+        assert len(pids) == 2 and doomed not in pids
+        for pid in pids:
+            scraped = on_worker(server.port, pid=pid)
+            assert metric(scraped.get("/metrics", recruiter_headers())[1], "viva_live_sessions") == 0.0
+            scraped.close()
+    finally:
+        server.stop()
 
 
 @pytest.mark.multinode
