@@ -18,6 +18,7 @@ a ``begin immediate`` transaction (:mod:`server.store.sqlite`).
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -36,11 +37,30 @@ from server.metrics import MULTIPROC_DIR_ENV
 HEALTHCHECK_TIMEOUT_S = 30
 
 
+#: Where a container's CPU limit is (``docker run --cpus``): cgroup v2, then v1 (quota and period files).
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+CGROUP_V1_CPU = Path("/sys/fs/cgroup/cpu")
+
+
 def cores() -> int:
-    """The cores this process may run on (its CPU affinity, as ``taskset`` or a cpuset sets it)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    """The cores this process may use: its CPU affinity (``taskset``, a cpuset), or fewer when a container's
+    CPU quota says so (a container limited to 2 CPUs on a 32-core host sees all 32 in its affinity)."""
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    quota = _cgroup_cpu_quota()
+    return max(1, min(available, math.ceil(quota))) if quota else available
+
+
+def _cgroup_cpu_quota() -> float | None:
+    """CPUs allowed by the cgroup's quota; None without one."""
+    try:
+        if CGROUP_CPU_MAX.exists():
+            limit, _, period = CGROUP_CPU_MAX.read_text().partition(" ")
+        else:
+            limit = (CGROUP_V1_CPU / "cpu.cfs_quota_us").read_text()
+            period = (CGROUP_V1_CPU / "cpu.cfs_period_us").read_text()
+        return int(limit) / int(period) if int(limit) > 0 else None
+    except (OSError, ValueError):  # no cgroup files, "max" (unlimited), or -1 (v1 unlimited)
+        return None
 
 
 def default_workers(settings: Settings) -> int:

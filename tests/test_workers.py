@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from protocol import messages as m
+from server import processes
 from server.config import Settings
 from server.processes import default_workers
 from tests.conftest import ROOT, ServerProcess, recruiter_headers
@@ -281,4 +282,14 @@ def test_a_node_limit_is_split_over_the_workers() -> None:
 
 def test_one_worker_per_core_only_with_redis() -> None:
     assert default_workers(Settings(redis_url=None)) == 1
-    assert default_workers(Settings(redis_url="redis://127.0.0.1:6379")) == len(os.sched_getaffinity(0))
+    assert default_workers(Settings(redis_url="redis://127.0.0.1:6379")) == processes.cores()
+
+
+@pytest.mark.parametrize(("cpu_max", "expected"), [("50000 100000\n", 1), ("100000 100000\n", 1), ("max 100000\n", 2)])
+def test_a_container_cpu_quota_bounds_the_cores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cpu_max: str, expected: int
+) -> None:
+    (tmp_path / "cpu.max").write_text(cpu_max)
+    monkeypatch.setattr(processes, "CGROUP_CPU_MAX", tmp_path / "cpu.max")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    assert processes.cores() == expected
