@@ -30,7 +30,7 @@ from server import processes
 from server.config import Settings
 from server.processes import default_workers
 from tests.conftest import ROOT, ServerProcess, recruiter_headers
-from tests.live_client import LiveClient, answer_when_allowed, is_type, start_interview
+from tests.live_client import DEFAULT_SETUP, LiveClient, answer_when_allowed, is_type, start_interview
 from tests.observer_client import ObserverClient
 from tests.postgres import POSTGRES_URL, connect, temporary_schema
 from tests.redis_support import require_redis
@@ -54,6 +54,17 @@ class WorkerConnection:
         lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}"]
         lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        return self._response()
+
+    def request(self, method: str, path: str, payload: object = None) -> tuple[int, bytes]:
+        """A call of the recruiter's API (the tests' admin token), with a JSON body if ``payload``."""
+        body = b"" if payload is None else json.dumps(payload).encode()
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", f"Content-Length: {len(body)}"]
+        lines += ["Content-Type: application/json", *(f"{k}: {v}" for k, v in recruiter_headers().items())]
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        return self._response()
+
+    def _response(self) -> tuple[int, bytes]:
         while b"\r\n\r\n" not in self._buffer:
             self._read()
         head, self._buffer = self._buffer.split(b"\r\n\r\n", 1)
@@ -73,6 +84,22 @@ class WorkerConnection:
         self.sock.close()
 
 
+def worker_pids(port: int, count: int = 2, timeout: float = 90) -> set[int]:
+    """The workers serving, once ``count`` of them do: each loads its engines before it accepts (the server
+    counts as started when the first does), and a replacement for a dead one starts the same way."""
+    deadline = time.monotonic() + timeout
+    pids: set[int] = set()
+    while len(pids) < count and time.monotonic() < deadline:
+        pids = set()
+        for _ in range(20):
+            probe = WorkerConnection(port)
+            pids.add(probe.pid)
+            probe.close()
+        if len(pids) < count:
+            time.sleep(0.5)
+    return pids
+
+
 def on_worker(port: int, *, pid: int | None = None, not_pid: int | None = None) -> WorkerConnection:
     """A connection served by the worker ``pid`` (or by any worker but ``not_pid``)."""
     for _ in range(ATTEMPTS):
@@ -90,18 +117,19 @@ async def schema() -> AsyncIterator[str]:
         yield name
 
 
+def postgres_and_redis(schema: str) -> dict[str, str]:
+    return {"VIVA_DATABASE_URL": POSTGRES_URL, "VIVA_DATABASE_SCHEMA": schema, "VIVA_REDIS_URL": require_redis()}
+
+
 @contextmanager
-def two_workers(tmp_path: Path, schema: str) -> Iterator[ServerProcess]:
-    """``viva serve --workers 2`` on a first run: no configured admin token, so the node makes one."""
-    env = {
-        "VIVA_DATABASE_URL": POSTGRES_URL,
-        "VIVA_DATABASE_SCHEMA": schema,
-        "VIVA_REDIS_URL": require_redis(),
-        "VIVA_ADMIN_TOKEN": "",
-    }
+def two_workers(tmp_path: Path, env: dict[str, str]) -> Iterator[ServerProcess]:
+    """``viva serve --workers 2``, once both workers serve (each loads its engines before it accepts; the
+    server counts as started when the first does)."""
     server = ServerProcess(tmp_path / "node", env=env, args=["--workers", "2"])
     try:
-        yield server.start(timeout=120)
+        server.start(timeout=120)
+        assert len(worker_pids(server.port)) == 2, "the second worker did not start"
+        yield server
     finally:
         server.stop()
 
@@ -117,13 +145,9 @@ def metric(text: bytes, name: str) -> float:
 async def test_two_workers_share_the_port_the_token_the_live_events_and_the_metrics(
     tmp_path: Path, schema: str
 ) -> None:
-    with two_workers(tmp_path, schema) as server:
+    with two_workers(tmp_path, {**postgres_and_redis(schema), "VIVA_ADMIN_TOKEN": ""}) as server:  # a first run
         assert server.process is not None
-        pids = set()
-        for _ in range(40):
-            connection = WorkerConnection(server.port)
-            pids.add(connection.pid)
-            connection.close()
+        pids = worker_pids(server.port)
         assert len(pids) == 2 and server.process.pid not in pids, "both workers serve, the parent does not"
 
         # Made once, by the parent, before the workers started; said once; accepted by both workers.
@@ -177,9 +201,8 @@ async def test_two_workers_share_the_port_the_token_the_live_events_and_the_metr
 async def test_a_reconnect_on_another_worker_takes_the_interview_over(tmp_path: Path, schema: str) -> None:
     """As between nodes: the new socket resumes the interview; the old one, on the other worker, loses it at
     its next write (its answer is refused, 4009), so one answer per turn is kept."""
-    with two_workers(tmp_path, schema) as server:
-        token = (server.data_dir / "admin_token").read_text().strip()
-        created = start_interview(server.url, admin_token=token, num_questions=2)
+    with two_workers(tmp_path, postgres_and_redis(schema)) as server:
+        created = start_interview(server.url, num_questions=2)
         iid, link = created["interview_id"], created["candidate_token"]
         first_connection = on_worker(server.port)
         first = await LiveClient.connect(server.url, iid, link, sock=first_connection.sock)
@@ -203,10 +226,7 @@ async def test_a_reconnect_on_another_worker_takes_the_interview_over(tmp_path: 
 @pytest.mark.multinode
 @pytest.mark.slow
 async def test_a_worker_that_dies_is_replaced_and_its_sessions_leave_the_metrics(tmp_path: Path) -> None:
-    env = {"VIVA_REDIS_URL": require_redis()}
-    server = ServerProcess(tmp_path / "node", env=env, args=["--workers", "2"])
-    try:
-        server.start(timeout=120)
+    with two_workers(tmp_path, {"VIVA_REDIS_URL": require_redis()}) as server:
         created = start_interview(server.url, num_questions=1)
         connection = on_worker(server.port)
         doomed = connection.pid
@@ -220,44 +240,33 @@ async def test_a_worker_that_dies_is_replaced_and_its_sessions_leave_the_metrics
 
         os.kill(doomed, signal.SIGKILL)  # a crash: no shutdown, its gauge file is left behind
         await asyncio.wait_for(candidate.closed.wait(), 15)
-        deadline = time.monotonic() + 60
-        while True:  # the supervisor starts a replacement, which loads its engines
-            pids = set()
-            for _ in range(20):
-                probe = WorkerConnection(server.port)
-                pids.add(probe.pid)
-                probe.close()
-            if len(pids) == 2 or time.monotonic() > deadline:
-                break
-            await asyncio.sleep(1)
+        pids = worker_pids(server.port)  # the supervisor started a replacement
         assert len(pids) == 2 and doomed not in pids
         for pid in pids:
             scraped = on_worker(server.port, pid=pid)
             assert metric(scraped.get("/metrics", recruiter_headers())[1], "viva_live_sessions") == 0.0
             scraped.close()
-    finally:
-        server.stop()
 
 
 @pytest.mark.multinode
 @pytest.mark.slow
 def test_two_workers_share_one_sqlite_file(tmp_path: Path) -> None:
-    """Both migrate the same new file at start (one waits for the other) and then write to it side by side."""
-    env = {"VIVA_REDIS_URL": require_redis()}
-    server = ServerProcess(tmp_path / "node", env=env, args=["--workers", "2"])
-    try:
-        server.start(timeout=120)
-        created = [start_interview(server.url, num_questions=1)["interview_id"] for _ in range(12)]
-        pids = set()
-        for iid in created * 3:  # each read on a new connection, so by either worker
-            connection = WorkerConnection(server.port)
-            status, body = connection.get(f"/api/v1/interview/results/{iid}", recruiter_headers())
-            connection.close()
-            pids.add(connection.pid)
-            assert status == 200 and json.loads(body)["interview_id"] == iid
-        assert len(pids) == 2
-    finally:
-        server.stop()
+    """Both migrate the same new file at start (one waits for the other), then each writes interviews to it
+    that the other reads."""
+    with two_workers(tmp_path, {"VIVA_REDIS_URL": require_redis()}) as server:
+        first, second = (on_worker(server.port, pid=pid) for pid in sorted(worker_pids(server.port)))
+        made: dict[int, list[str]] = {first.pid: [], second.pid: []}
+        for _ in range(5):
+            for connection in (first, second):
+                status, body = connection.request("POST", "/api/v1/interview/start", DEFAULT_SETUP)
+                assert status == 201, body
+                made[connection.pid].append(json.loads(body)["interview_id"])
+        for reader, writer in ((first, second), (second, first)):
+            for iid in made[writer.pid]:
+                status, body = reader.request("GET", f"/api/v1/interview/results/{iid}")
+                assert status == 200 and json.loads(body)["interview_id"] == iid
+        first.close()
+        second.close()
 
 
 def test_several_workers_without_redis_are_refused_at_start(tmp_path: Path) -> None:
