@@ -182,7 +182,7 @@ def _scrape(url: str) -> dict[str, float]:
     figures: dict[str, float] = {}
     for name, labels, value in re.findall(r"^(viva_\w+)\{([^}]*)\} (\S+)$", text, re.M):
         if name == "viva_admission":
-            figures[labels.split('"')[1]] = float(value)
+            figures[re.findall(r'figure="([^"]*)"', labels)[0]] = float(value)
         elif name.startswith(("viva_engine_queue_wait_ms_", "viva_engine_run_ms_")) and name.endswith(("sum", "count")):
             executor, priority = re.findall(r'"([^"]*)"', labels)[:2]
             kind, total = name.removeprefix("viva_engine_").rsplit("_", 1)

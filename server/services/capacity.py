@@ -40,7 +40,7 @@ class AdmissionLimits:
     lag_share: float = 0.1
     #: The share of the cores this process may use for its sessions (the rest: bursts, other work).
     cpu_budget: float = 0.85
-    cores: int = 1
+    cores: float = 1.0
     #: The CPU rule needs this many sessions on average over the window: with fewer, the process's fixed work
     #: (speech made ahead at start-up, scoring) would be taken for the cost of a session.
     min_cpu_sessions: float = 2.0
@@ -165,7 +165,7 @@ class AdmissionPolicy:
         if cpu is not None and measured >= limits.min_cpu_sessions:
             predicted = cpu * (sessions + 1) / measured
             if predicted > limits.cpu_budget * limits.cores:
-                return _busy("cpu", f"one more interview would need {predicted:.2f} of {limits.cores} cores")
+                return _busy("cpu", f"one more interview would need {predicted:.2f} of {limits.cores:g} cores")
         recent = len(self._admitted.values(now))
         if recent >= max(limits.ramp_sessions, math.ceil(limits.ramp_share * sessions)):
             return _busy("ramp", f"{recent} interviews started here in the last {limits.ramp_s:.0f} s")

@@ -27,9 +27,9 @@ SAMPLE_S = 1.0
 
 
 def limits_from(settings: Settings) -> AdmissionLimits:
-    return AdmissionLimits(
-        gap_target_ms=settings.admission_gap_ms, cores=settings.admission_cores or os.cpu_count() or 1
-    )
+    """This process's limits: with several workers, each may count on its share of the cores."""
+    cores = settings.admission_cores or os.cpu_count() or 1
+    return AdmissionLimits(gap_target_ms=settings.admission_gap_ms, cores=cores / (settings.workers or 1))
 
 
 class LoadMonitor:
