@@ -20,7 +20,11 @@ For each end-of-turn setting (the silence that ends a finished-sounding answer) 
 The answers are split in two by their number (odd: tune, even: held out); the headline figures are the
 held-out half's, which no rule was tuned on.
 
-Run: ``python -m benchmarks.end_of_turn [--settings 300,600]``.
+Each setting is run with the words alone and with Smart Turn beside them (``VIVA_TURN_MODEL``), and with
+``--variants all`` the other ways of combining them (:class:`Variant`); ``smart_turn_ms_p50/p95`` is the
+model's compute time per verdict here.
+
+Run: ``python -m benchmarks.end_of_turn [--settings 300,600] [--variants all]``.
 """
 
 from __future__ import annotations
@@ -36,16 +40,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from benchmarks.eot_variants import VARIANTS, ComparedDetector, Judge, Variant
 from benchmarks.support import machine, percentile
 from protocol import messages as m
 from protocol.audio import INPUT_FRAME_BYTES, INPUT_FRAME_MS
+from server.config import Settings
 from server.engines.embedded import WhisperSpeechToText
 from server.engines.silero import SileroVad
-from server.engines.smart_turn import SmartTurn
 from server.live.core.echo import EchoGuard
 from server.live.core.io import CancelJob, Jobs, JudgeTurn, Send, Transcribe
 from server.live.core.listening import Answered, Listener
-from server.live.core.turns import TurnConfig, TurnDetector
+from server.live.core.turns import TurnConfig
 from tests.speech import silence, speak
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,75 +152,6 @@ class Recogniser:
             self._memory[key] = (heard.text, heard.confidence or 0.0, elapsed_ms)
         text, confidence, elapsed_ms = self._memory[key]
         return text, confidence, elapsed_ms
-
-
-@dataclass(frozen=True)
-class Variant:
-    """How the words and Smart Turn decide together. ``words``: the turn rules alone (``VIVA_TURN_MODEL=none``);
-    ``veto``: the product's combination (``smart-turn``): the words decide, and a voice the model hears left
-    hanging turns a finished-sounding answer's short silence into a thinking pause; for comparison,
-    ``model``: Smart Turn alone (finished: end at the setting's silence; not: the thinking pause), and
-    ``either``: ``veto`` once the words are known, and before they are, a finished voice ends the turn at the
-    setting's silence. The model judges the turn's audio once per pause, ``probe_ms`` into it, and its
-    verdict counts as finished from ``threshold``."""
-
-    rule: str
-    probe_ms: float = 200
-    threshold: float = 0.5
-
-    @property
-    def label(self) -> str:
-        return self.rule if self.rule == "words" else f"{self.rule}@{self.probe_ms:g}/{self.threshold:g}"
-
-    def config(self, base: TurnConfig) -> TurnConfig:
-        probe = None if self.rule == "words" else self.probe_ms
-        return replace(base, turn_model_probe_ms=probe, turn_model_threshold=self.threshold)
-
-
-VARIANTS = {
-    "words": Variant("words"),
-    "veto": Variant("veto"),
-    "veto_early": Variant("veto", probe_ms=160),
-    "veto_late": Variant("veto", probe_ms=300),
-    "veto_strict": Variant("veto", threshold=0.8),
-    "model": Variant("model"),
-    "either": Variant("either"),
-}
-
-
-class ComparedDetector(TurnDetector):
-    """The turn detector with the comparison variants' ways of combining the model's verdict and the words."""
-
-    def __init__(self, config: TurnConfig, rule: str) -> None:
-        super().__init__(config)
-        self.rule = rule
-
-    def combined(self, words_ms: float, verdict: float | None) -> float:
-        config = self.config
-        finished = verdict is not None and verdict >= config.turn_model_threshold
-        if self.rule == "model":
-            return config.end_silence_ms if finished else config.unfinished_silence_ms
-        if self.rule == "either" and verdict is not None and self._hint_covers_ms < self.last_speech_end_ms:
-            return config.end_silence_ms if finished else words_ms
-        return super().combined(words_ms, verdict)
-
-
-class Judge:
-    """Smart Turn with a memory, like :class:`Recogniser`: each distinct audio is judged once, its cost kept."""
-
-    def __init__(self) -> None:
-        self.model = SmartTurn()
-        self._memory: dict[str, tuple[float, float]] = {}
-        self.costs_ms: list[float] = []
-
-    def __call__(self, pcm: bytes) -> tuple[float, float]:
-        key = hashlib.sha1(pcm).hexdigest()
-        if key not in self._memory:
-            started = time.perf_counter()
-            probability = self.model.complete_probability(pcm)
-            self._memory[key] = (probability, (time.perf_counter() - started) * 1000)
-            self.costs_ms.append(self._memory[key][1])
-        return self._memory[key]
 
 
 def is_turn_end(message: object) -> bool:
@@ -338,11 +274,12 @@ def evaluate(
 
 def run(
     settings: tuple[int, ...] = (200, 300, 400, 600, 800),
-    variants: tuple[str, ...] = tuple(VARIANTS),
+    variants: tuple[str, ...] = ("words", "smart-turn"),
     verbose: bool = True,
 ) -> dict[str, float]:
-    """Every variant at every setting on both halves. The headline figures are the ``words`` variant's (the
-    product's rules); the others carry the variant's name (``eot_false_cutoffs_at_300ms_veto``)."""
+    """Each variant at every setting on both halves. The headline figures are the product's (the variant its
+    default ``VIVA_TURN_MODEL`` names); the others carry their variant's name (``..._at_300ms_words``)."""
+    product = "words" if Settings().turn_model == "none" else Settings().turn_model
     started = time.monotonic()
     answers = load_answers()
     recognise, vad, judge = Recogniser(), SileroVad(), Judge()
@@ -358,7 +295,7 @@ def run(
     for name in variants:
         for split in ("tune", "heldout"):
             mine = {end: f for (v, s, end), f in sorted(results.items()) if v == name and s == split}
-            suffix = ("" if name == "words" else f"_{name}") + ("" if split == "heldout" else "_tune")
+            suffix = ("" if name == product else f"_{name}") + ("" if split == "heldout" else "_tune")
             within = [end for end, f in mine.items() if f.cutoff_rate <= 0.05]
             figures[f"eot_false_cutoffs_at_300ms{suffix}"] = round(mine[300].cutoff_rate, 3)
             figures[f"eot_false_cutoffs_at_600ms{suffix}"] = round(mine[600].cutoff_rate, 3)
@@ -391,9 +328,10 @@ def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--settings", default="200,300,400,600,800", help="end-of-turn silences to try, in ms")
-    parser.add_argument("--variants", default=",".join(VARIANTS), help=f"of {', '.join(VARIANTS)}")
+    parser.add_argument("--variants", default="words,smart-turn", help=f"of {', '.join(VARIANTS)}, or all")
     args = parser.parse_args()
-    run(tuple(int(x) for x in args.settings.split(",")), tuple(args.variants.split(",")))
+    variants = tuple(VARIANTS) if args.variants == "all" else tuple(args.variants.split(","))
+    run(tuple(int(x) for x in args.settings.split(",")), variants)
 
 
 if __name__ == "__main__":

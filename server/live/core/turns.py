@@ -10,8 +10,11 @@ answer deserves a quick reply. So a turn ends after a short silence only when th
 answer so far and sound finished (a complete statement, long enough for the question asked); an unfinished
 sentence, a trailing "and" or filler, or an answer too short for an open question earns a thinking pause of
 several seconds; "let me think" holds the floor, and a long silence earns a gentle prompt, never a new
-question. Speech must last a while before it counts, longer while the interviewer itself talks (echo,
-coughs and "mm-hm" are short), so that only confirmed speech barges in.
+question. With a turn model, the voice has a say too (:class:`JudgeDue`, :meth:`TurnDetector.set_verdict`):
+finished-sounding words spoken in a voice left hanging get the thinking pause; the model can only lengthen a
+silence, so one that fails or answers late leaves the words to decide alone. Speech must last a while
+before it counts, longer while the interviewer itself talks (echo, coughs and "mm-hm" are short), so that
+only confirmed speech barges in.
 """
 
 from __future__ import annotations
