@@ -15,12 +15,12 @@ from server.bus import create_bus
 from server.config import Settings
 from server.conversation.factory import create_interviewer_factory
 from server.engines import create_engines, create_turn_model
-from server.http import candidate_socket, health, observer_socket, rest, signin
+from server.http import candidate_socket, health, observer_socket, rest
 from server.http.errors import EXCEPTION_HANDLERS
 from server.http.middleware import middleware
 from server.http.pages import PageGuard
 from server.live.core.session import PROMPT, PROMPT_HOLDING
-from server.services.auth import recruiter_auth
+from server.services.auth import announce, recruiter_auth
 from server.services.document_pool import DocumentPool
 from server.services.limits import PerKeyLimit
 from server.services.runtime import Services
@@ -66,14 +66,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = services is None
         app.state.services = services or await build_services(settings)
-        app.state.live_connections = {}  # interview id -> its candidate socket on this node
-        app.state.observer_counts = {}  # interview id -> observer sockets open on this node
+        app.state.live_connections = {}  # interview id -> its candidate socket in this process
+        app.state.observer_counts = {}  # interview id -> observer sockets open in this process
         limits = app.state.services.settings
         app.state.start_limit = PerKeyLimit(
-            "too_many_starts", "interviews created", limits.interview_starts_per_minute, 60.0
+            "too_many_starts", "interviews created", limits.per_worker(limits.interview_starts_per_minute), 60.0
         )
         app.state.documents = DocumentPool(limits.document_workers, limits.document_queue)  # workers start when used
-        signin.announce(app.state.services)
+        if (limits.workers or 1) == 1:  # several workers: their parent said it once, before starting them
+            announce(app.state.services.auth, limits)
         try:
             yield
         finally:

@@ -1,15 +1,19 @@
-"""The ``viva`` command: ``viva serve [--host] [--port]``."""
+"""The ``viva`` command: ``viva serve [--host] [--port] [--workers]``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
 import uvicorn
+from starlette.applications import Starlette
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from server.config import Settings
+from server.processes import HEALTHCHECK_TIMEOUT_S, default_workers, refusal, run_workers
+from server.services.auth import announce, recruiter_auth
 
 #: uvicorn closes the socket with 1009 above this; the session refuses smaller oversize messages itself.
 WS_MAX_SIZE = 1024 * 1024
@@ -38,6 +42,15 @@ def allow_event_loop_often() -> None:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
 
 
+def worker_app() -> Starlette:
+    """The app of one server process, built from the environment ``main`` prepared (uvicorn's factory): in
+    this process, or in each worker uvicorn spawns."""
+    from server.app import create_app
+
+    allow_event_loop_often()
+    return create_app(Settings())
+
+
 def main(argv: list[str] | None = None) -> None:
     settings = Settings()
     parser = argparse.ArgumentParser(prog="viva", description="Viva, the real-time voice interviewer")
@@ -45,26 +58,43 @@ def main(argv: list[str] | None = None) -> None:
     serve = commands.add_parser("serve", help="start the server")
     serve.add_argument("--host", default=settings.host)
     serve.add_argument("--port", type=int, default=settings.port)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=settings.workers,
+        help="server processes sharing the port (VIVA_WORKERS; default: one per core with VIVA_REDIS_URL, else 1)",
+    )
     args = parser.parse_args(argv)
     if args.command == "serve":
-        # Where it listens is also where people open it (links, the sign-in link) unless VIVA_PUBLIC_URL says.
-        settings = Settings(**{**settings.model_dump(), "host": args.host, "port": args.port})
-        from server.app import create_app
-
-        allow_event_loop_often()
+        workers = default_workers(settings) if args.workers is None else args.workers
+        problem = "--workers must be at least 1" if workers < 1 else refusal(settings, workers)
+        if problem is not None:
+            print(f"viva serve: {problem}", file=sys.stderr)
+            sys.exit(2)
+        # Every process builds its settings from the environment, so the command line goes there too. Where
+        # it listens is also where people open it (links, the sign-in link) unless VIVA_PUBLIC_URL says.
+        os.environ.update(VIVA_HOST=args.host, VIVA_PORT=str(args.port), VIVA_WORKERS=str(workers))
+        settings = Settings()
         from server.logs import configure_logging as logging_config
 
-        uvicorn.run(
-            create_app(settings),
+        options: dict[str, Any] = dict(
+            app="server.cli:worker_app",
+            factory=True,
             host=args.host,
             port=args.port,
-            ws=WebSocketProtocol,
+            ws="server.cli:WebSocketProtocol",
             ws_max_size=WS_MAX_SIZE,
             # Compressing 20 ms PCM frames saves nothing and costs CPU on every frame (measured: a third of it).
             ws_per_message_deflate=False,
             log_level=settings.log_level,
             log_config=logging_config(settings.log_level),
         )
+        if workers == 1:
+            uvicorn.run(**options)  # the app says where to open it once it has started
+            return
+        config = uvicorn.Config(**options, workers=workers, timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT_S)
+        # The admin token is made (or read) here, once, before any worker looks for it; the link is said once.
+        sys.exit(run_workers(config, lambda: announce(recruiter_auth(settings), settings)))
 
 
 if __name__ == "__main__":

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     public_url: str = ""
     data_dir: Path = Path("./data")
     log_level: str = "info"
+    # Server processes sharing the port (``viva serve`` sets it for them); unset: one per core when Redis is
+    # configured, else 1. Several need Redis: an interview's observers may be served by another process.
+    workers: int | None = Field(default=None, ge=1, le=256)
 
     # Engines, one per role. "builtin", "whisper" and "piper" are embedded and offline; voice activity is always Silero.
     interviewer_engine: Literal["builtin", "openai"] = "builtin"
@@ -108,7 +111,8 @@ class Settings(BaseSettings):
     document_workers: int = Field(default=2, ge=1, le=64)
     document_queue: int = Field(default=8, ge=0, le=1000)
 
-    # What one client may ask of this node (server/services/limits.py). Each is per node.
+    # What one client may ask of this node (server/services/limits.py). Each is per node: with several workers,
+    # each process enforces its even share (see ``per_worker``).
     interview_starts_per_minute: int = Field(default=20, ge=1)  # per recruiter credential (or client address)
     max_live_sessions: int = Field(default=20, ge=1)  # candidate sessions at once; more are closed with 1013
     max_observers_per_interview: int = Field(default=10, ge=1)
@@ -160,6 +164,11 @@ class Settings(BaseSettings):
         if not is_token_text(value.get_secret_value()):
             raise ValueError("the admin token must be printable ASCII without spaces (it is sent as a Bearer token)")
         return value
+
+    def per_worker(self, node_limit: int) -> int:
+        """A process's share of a limit of the whole node: the kernel spreads connections over the workers, so
+        each enforces ``node_limit / workers`` (rounded down, at least 1) and the node's total holds."""
+        return max(1, node_limit // (self.workers or 1))
 
     @cached_property
     def sqlite_path(self) -> Path:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
-import sys
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -46,7 +45,7 @@ def configure_logging(level: str = "info") -> dict:
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
-                "stream": sys.stderr,
+                "stream": "ext://sys.stderr",  # by name: the config travels to worker processes
                 "formatter": "json",
                 "filters": ["interview_id"],
             }

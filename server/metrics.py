@@ -1,32 +1,31 @@
-"""Prometheus metrics of the process: live sessions, turns, response gaps by stage, engine errors, the speech
-cache."""
+"""Prometheus metrics: live sessions, turns, response gaps by stage, engine errors, the speech cache, usage.
+
+With several workers (``viva serve --workers N``) a scrape reaches one of them, so each process writes its
+values to files in ``PROMETHEUS_MULTIPROC_DIR`` (set by the parent before any worker imports
+``prometheus_client``: the client picks its storage at import) and :func:`exposition` sums them over the
+processes: counters and histograms add up, and the gauges say how they combine (``multiprocess_mode``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client.core import CounterMetricFamily
-from prometheus_client.registry import Collector
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
+
+#: Set by ``viva serve`` for its workers (and read by ``prometheus_client`` itself).
+MULTIPROC_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 _GAP_BUCKETS_MS = (100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1250, 1500, 2000, 3000, 5000, 10000)
-
-
-class UsageCollector(Collector):
-    """Model tokens and audio seconds used by the whole process (see :mod:`server.llm.usage`)."""
-
-    def collect(self) -> Iterator[CounterMetricFamily]:
-        from server.llm.usage import PROCESS_TOTALS
-
-        for name, value in PROCESS_TOTALS.usage.metrics().items():
-            yield CounterMetricFamily(name.removesuffix("_total"), f"Usage: {name}", value=value)
 
 
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.registry.register(UsageCollector())
-        self.live_sessions = Gauge("viva_live_sessions", "Live interview sessions", registry=self.registry)
+        # Summed over the workers that are alive (a dead worker's sessions are gone with it).
+        self.live_sessions = Gauge(
+            "viva_live_sessions", "Live interview sessions", registry=self.registry, multiprocess_mode="livesum"
+        )
         self.turns = Counter("viva_turns", "Candidate turns answered", ["answered_by"], registry=self.registry)
         self.response_gap = Histogram(
             "viva_response_gap_ms",
@@ -62,7 +61,10 @@ class Metrics:
             registry=self.registry,
         )
         self.speech_cache_bytes = Gauge(
-            "viva_speech_cache_bytes", "PCM kept by the speech cache", registry=self.registry
+            "viva_speech_cache_bytes",
+            "PCM kept by the speech caches (one per worker process)",
+            registry=self.registry,
+            multiprocess_mode="livesum",
         )
 
     def observe_turn(self, stages_ms: dict[str, float]) -> None:
@@ -72,3 +74,12 @@ class Metrics:
 
 
 METRICS = Metrics()
+
+
+def exposition() -> bytes:
+    """The metrics in the Prometheus text format: this process's, or, under several workers, the node's."""
+    if os.environ.get(MULTIPROC_DIR_ENV):
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+        return generate_latest(registry)
+    return generate_latest(METRICS.registry)

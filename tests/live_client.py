@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,16 +65,19 @@ class LiveClient:
     _new: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     @classmethod
-    async def connect(cls, base_url: str, interview_id: str, token: str, **kwargs: Any) -> LiveClient:
+    async def connect(
+        cls, base_url: str, interview_id: str, token: str, sock: socket.socket | None = None, **kwargs: Any
+    ) -> LiveClient:
         return await cls.open(
-            base_url.replace("http", "ws", 1) + f"/ws/interview/{interview_id}?token={token}", **kwargs
+            base_url.replace("http", "ws", 1) + f"/ws/interview/{interview_id}?token={token}", sock, **kwargs
         )
 
     @classmethod
-    async def open(cls, ws_url: str, **kwargs: Any) -> LiveClient:
-        """Connect to a socket URL as given (the start response's ``candidate_socket_url``)."""
+    async def open(cls, ws_url: str, sock: socket.socket | None = None, **kwargs: Any) -> LiveClient:
+        """Connect to a socket URL as given (the start response's ``candidate_socket_url``), over ``sock`` if
+        given (a connection already open to a chosen worker process)."""
         client = cls(url=ws_url, **kwargs)
-        client._ws = await websockets.connect(ws_url, max_size=None)
+        client._ws = await websockets.connect(ws_url, max_size=None, sock=sock)
         client._reader = asyncio.create_task(client._read())
         return client
 
@@ -170,3 +174,14 @@ def dump(client: LiveClient) -> str:
         [r.message.model_dump(mode="json") for r in client.received if not isinstance(r.message, OutputFrame)],
         indent=1,
     )[-6000:]
+
+
+async def answer_when_allowed(candidate: LiveClient, text: str, turn: int) -> None:
+    """Answer once the interviewer speaks or listens after the previous answer (a typed answer may interrupt)."""
+    finals = [i for i, r in enumerate(candidate.received) if isinstance(r.message, m.FinalTranscript)]
+    since = finals[-1] + 1 if finals else 0
+    await candidate.wait_for(
+        lambda msg: isinstance(msg, m.StateChanged) and msg.state in ("speaking", "listening"), 90, start=since
+    )
+    await candidate.send(m.TextAnswer(text=text))
+    await candidate.wait_for(is_type(m.FinalTranscript, turn=turn), 30)

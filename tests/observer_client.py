@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,11 +30,20 @@ class ObserverClient:
 
     @classmethod
     async def connect(
-        cls, base_url: str, interview_id: str, token: str, *, after_seq: int = 0, name: str = "", observe: bool = True
+        cls,
+        base_url: str,
+        interview_id: str,
+        token: str,
+        *,
+        after_seq: int = 0,
+        name: str = "",
+        observe: bool = True,
+        sock: socket.socket | None = None,
     ) -> ObserverClient:
+        """``sock``: a connection already open to a chosen worker process."""
         client = cls()
         url = f"{ws_base(base_url)}/ws/observe/{interview_id}?token={token}"
-        client._ws = await websockets.connect(url, max_size=None)
+        client._ws = await websockets.connect(url, max_size=None, sock=sock)
         client._reader = asyncio.create_task(client._read())
         if observe:
             await client.send(m.Observe(after_seq=after_seq, name=name))

@@ -17,6 +17,7 @@ from server.evaluation.report import ObserverAction, Report, build_report
 from server.evaluation.rubric import CRITERIA, rubric_for
 from server.evaluation.scoring import evaluate_answer
 from server.llm.usage import Prices, Usage, UsageMeter, current_meter, metering, record
+from server.metrics import METRICS
 from tests.interviewer_fixtures import JOB_DESCRIPTION, STRONG_BEHAVIORAL, THIN, setup
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -289,6 +290,7 @@ def test_usage_and_cost_are_in_the_report() -> None:
 
 
 def test_meters_collect_usage_per_interview_and_for_the_process() -> None:
+    before = METRICS.registry.get_sample_value("viva_prompt_tokens_total") or 0.0
     first, second = UsageMeter(), UsageMeter()
     with metering(first):
         record(prompt_tokens=10, model_requests=1)
@@ -298,7 +300,7 @@ def test_meters_collect_usage_per_interview_and_for_the_process() -> None:
     record(prompt_tokens=1)  # outside any interview: process totals only
     assert current_meter() is None
     assert first.usage.prompt_tokens == 10 and second.usage.prompt_tokens == 5
-    assert first.usage.metrics()["viva_prompt_tokens_total"] == 10.0
+    assert METRICS.registry.get_sample_value("viva_prompt_tokens_total") == before + 16
 
 
 def test_a_fallback_is_reported() -> None:

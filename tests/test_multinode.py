@@ -18,7 +18,7 @@ import pytest
 
 from protocol import messages as m
 from tests.conftest import ServerProcess
-from tests.live_client import LiveClient, is_type, start_interview
+from tests.live_client import LiveClient, answer_when_allowed, is_type, start_interview
 from tests.observer_client import ObserverClient, assert_gapless
 from tests.postgres import POSTGRES_URL, connect, temporary_schema
 from tests.redis_support import RedisServer, require_redis
@@ -51,17 +51,6 @@ def nodes(tmp_path: Path, schema: str, redis_url: str) -> Iterator[tuple[ServerP
     finally:
         a.stop()
         b.stop()
-
-
-async def answer_when_allowed(candidate: LiveClient, text: str, turn: int) -> None:
-    """Answer once the interviewer speaks or listens after the previous answer (a typed answer may interrupt)."""
-    finals = [i for i, r in enumerate(candidate.received) if isinstance(r.message, m.FinalTranscript)]
-    since = finals[-1] + 1 if finals else 0
-    await candidate.wait_for(
-        lambda msg: isinstance(msg, m.StateChanged) and msg.state in ("speaking", "listening"), 90, start=since
-    )
-    await candidate.send(m.TextAnswer(text=text))
-    await candidate.wait_for(is_type(m.FinalTranscript, turn=turn), 30)
 
 
 async def test_an_observer_on_one_node_watches_and_steers_a_candidate_on_another(tmp_path: Path, schema: str) -> None:

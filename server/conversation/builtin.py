@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from server.conversation import wording as w
@@ -14,38 +16,70 @@ from server.text.sentences import split_sentences
 
 
 class BuiltinInterviewer:
-    """A thin async face on :class:`InterviewMachine`; every decision is the machine's."""
+    """A thin async face on :class:`InterviewMachine`; every decision is the machine's.
+
+    Replying to a long answer costs the machine up to ~40 ms of pure Python (it reads all 8,000 characters a
+    typed answer may have), which on the event loop would stall every socket of the process that long. So the
+    calls that reply run in a worker thread, where the loop still gets the GIL every switch interval. What the
+    session reads meanwhile (:meth:`snapshot`, :meth:`upcoming`, :attr:`finished`) is a copy taken at the end
+    of the last completed call, never the machine half-way through one. Calls are made one at a time (the live
+    session's interviewer desk, the text interview's request), so the machine itself is never shared."""
 
     def __init__(self, machine: InterviewMachine) -> None:
         self.machine = machine
+        self._views = _Views.of(machine)
 
     @property
     def finished(self) -> bool:
-        return self.machine.finished
+        return self._views.finished
 
     async def begin(self) -> Reply:
-        return reply_for(self.machine.begin())
+        return await self._reply(self.machine.begin)
 
     async def proceed(self) -> Reply:
-        return reply_for(self.machine.proceed())
+        return await self._reply(self.machine.proceed)
 
     async def respond(self, answer: Answer) -> Reply:
-        return reply_for(self.machine.respond(answer))
+        return await self._reply(lambda: self.machine.respond(answer))
 
     def record_heard(self, text: str) -> None:
         self.machine.record_heard(text)
+        self._views = _Views.of(self.machine)
 
     def queue_question(self, text: str) -> None:
         self.machine.queue_observer_question(text)
+        self._views = _Views.of(self.machine)
 
     def skip_topic(self) -> None:
         self.machine.request_skip()
+        self._views = _Views.of(self.machine)
 
     def snapshot(self) -> dict[str, Any]:
-        return self.machine.snapshot()
+        return self._views.snapshot
 
     def upcoming(self) -> list[str]:
-        return self.machine.upcoming()
+        return list(self._views.upcoming)
+
+    async def _reply(self, call: Callable[[], Utterance]) -> Reply:
+        def call_and_read() -> tuple[Utterance, _Views]:
+            utterance = call()
+            return utterance, _Views.of(self.machine)
+
+        utterance, self._views = await asyncio.to_thread(call_and_read)
+        return reply_for(utterance)
+
+
+@dataclass(frozen=True)
+class _Views:
+    """What the machine shows between calls."""
+
+    snapshot: dict[str, Any]
+    upcoming: list[str]
+    finished: bool
+
+    @classmethod
+    def of(cls, machine: InterviewMachine) -> _Views:
+        return cls(machine.snapshot(), machine.upcoming(), machine.finished)
 
 
 class BuiltinInterviewerFactory:

@@ -55,7 +55,7 @@ async def interview_socket(websocket: WebSocket) -> None:
         return
 
     connections: dict[str, Connection] = websocket.app.state.live_connections
-    limit = services.settings.max_live_sessions
+    limit = services.settings.per_worker(services.settings.max_live_sessions)  # this process's share
     if interview_id not in connections and len(connections) >= limit:  # a reconnect takes its own place over
         METRICS.refusals.labels(limit="live_sessions").inc()
         log.warning("live session refused: %d of %d in use", len(connections), limit)

@@ -10,9 +10,9 @@ server because its database is down.
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import version
 
-from prometheus_client import generate_latest
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -21,8 +21,8 @@ from protocol.audio import INPUT_FRAME_MS, INPUT_SAMPLE_RATE
 from protocol.messages import MAX_ANSWER_CHARS, PROTOCOL_VERSION
 from server.http.access import require_recruiter
 from server.http.errors import STORE_RETRY_AFTER_S
-from server.http.signin import AUTH_NONE_WARNING
-from server.metrics import METRICS
+from server.metrics import exposition
+from server.services.auth import AUTH_NONE_WARNING
 from server.services.runtime import Services
 from server.store.base import StoreUnavailable
 
@@ -46,7 +46,7 @@ async def health(request: Request) -> JSONResponse:
 
 
 async def liveness(request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
+    return JSONResponse({"status": "ok", "pid": os.getpid()})
 
 
 async def public_config(request: Request) -> JSONResponse:
@@ -84,7 +84,7 @@ async def metrics(request: Request) -> Response:
     services: Services = request.app.state.services
     if not services.settings.metrics_public:
         require_recruiter(request, services)
-    return Response(generate_latest(METRICS.registry), media_type="text/plain; version=0.0.4; charset=utf-8")
+    return Response(exposition(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
 
 routes = [

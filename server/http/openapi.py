@@ -68,6 +68,7 @@ class Health(BaseModel):
 
 class Liveness(BaseModel):
     status: Literal["ok"] = Field(description='"ok" while the process serves requests.')
+    pid: int = Field(description="The process that answered: one of the workers under `viva serve --workers N`.")
 
 
 class PublicConfig(BaseModel):

@@ -1,4 +1,4 @@
-"""Signing the recruiter in and out, and the sign-in link printed at start-up.
+"""Signing the recruiter in and out (the sign-in link printed at start-up: :func:`server.services.auth.announce`).
 
 ``POST /api/v1/auth/signin`` (the sign-in page's form) or opening ``/?token=<admin token>`` (the printed link,
 handled by :mod:`server.http.pages`) sets the session cookie: HttpOnly (no script reads it), SameSite=Strict
@@ -9,9 +9,7 @@ handled by :mod:`server.http.pages`) sets the session cookie: HttpOnly (no scrip
 from __future__ import annotations
 
 import logging
-import sys
 from datetime import UTC, datetime
-from urllib.parse import quote
 
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
@@ -22,16 +20,10 @@ from server.http.bodies import read_json
 from server.http.errors import ApiError
 from server.http.schemas import SessionState, SignInRequest
 from server.http.spec import Operation
-from server.services.auth import ADMIN_TOKEN_FILE, Session, SessionRefused
+from server.services.auth import Session, SessionRefused
 from server.services.runtime import Services
 
 log = logging.getLogger("viva.auth")
-
-#: ``VIVA_AUTH=none`` said at start-up and in ``/api/v1/config``.
-AUTH_NONE_WARNING = (
-    "VIVA_AUTH=none: the recruiter's side (set-up, history, reports, live rooms, uploads, speech, metrics) is "
-    "open to anyone who can reach this server, without signing in. Use it for local development only."
-)
 
 
 def _secure(connection: HTTPConnection, services: Services) -> bool:
@@ -94,24 +86,6 @@ async def session_state(request: Request) -> JSONResponse:
     except SessionRefused:
         return _state(services, signed_in=False)
     return _state(services, signed_in=True, expires_at=expires_at)
-
-
-def announce(services: Services) -> None:
-    """Say where to open Viva, the way Jupyter does: with the generated token in the link, so the person who
-    started the server signs in with one click. Printed, not logged, so the log filter does not blank it
-    (and a configured token, which the operator already has, is never printed)."""
-    auth, base = services.auth, services.settings.base_url
-    if auth.open:
-        log.warning(AUTH_NONE_WARNING)
-        line = f"Viva is running: open {base}/ (VIVA_AUTH=none: no sign-in, for local development only)"
-    elif auth.source == "setting":
-        line = f"Viva is running: open {base}/ and sign in with the admin token (VIVA_ADMIN_TOKEN)"
-    else:
-        assert auth.admin_token is not None
-        where = services.settings.data_dir / ADMIN_TOKEN_FILE
-        link = f"{base}/?token={quote(auth.admin_token, safe='')}"
-        line = f"Viva is running: open {link}\n(the admin token is kept in {where})"
-    print(line, file=sys.stderr, flush=True)
 
 
 routes = [

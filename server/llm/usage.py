@@ -3,7 +3,7 @@
 Remote engines are shared by all sessions, so they cannot hold per-interview counters. Instead each session
 runs inside :func:`metering` with its own :class:`UsageMeter`; the engines add what they use to
 :func:`current_meter` (a context variable, inherited by tasks the session starts) and to the process-wide
-totals exported as metrics.
+counters exported as metrics (``viva_prompt_tokens_total``…, summed over the workers like every metric).
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
 
+from prometheus_client import Counter
 from pydantic import BaseModel, Field
 
 from server.config import Settings
+from server.metrics import METRICS
 
 
 class Prices(BaseModel):
@@ -56,10 +58,6 @@ class Usage(BaseModel):
         )
         return round(total, 4)
 
-    def metrics(self, prefix: str = "viva_") -> dict[str, float]:
-        """Flat name -> value pairs, ready for a Prometheus exposition."""
-        return {f"{prefix}{name}_total": float(value) for name, value in self.model_dump().items()}
-
 
 class UsageMeter:
     """Accumulates one interview's usage; safe to share between the tasks of one session (one event loop)."""
@@ -72,8 +70,11 @@ class UsageMeter:
             setattr(self.usage, name, getattr(self.usage, name) + value)
 
 
-#: Everything this process has used, for the metrics endpoint.
-PROCESS_TOTALS = UsageMeter()
+#: Everything this process has used, for the metrics endpoint: one counter per field of :class:`Usage`.
+PROCESS_TOTALS = {
+    name: Counter(f"viva_{name}", f"Usage: {field.description or name}", registry=METRICS.registry)
+    for name, field in Usage.model_fields.items()
+}
 _current: ContextVar[UsageMeter | None] = ContextVar("viva_usage_meter", default=None)
 
 
@@ -96,4 +97,5 @@ def record(**counts: float) -> None:
     meter = _current.get()
     if meter is not None:
         meter.add(**counts)
-    PROCESS_TOTALS.add(**counts)
+    for name, value in counts.items():
+        PROCESS_TOTALS[name].inc(value)

@@ -18,16 +18,23 @@ import logging
 import os
 import secrets
 import stat
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote
 
 from server.config import Settings, is_token_text
 from server.services.errors import Refused
 
 log = logging.getLogger("viva.auth")
 
+#: ``VIVA_AUTH=none`` said at start-up and in ``/api/v1/config``.
+AUTH_NONE_WARNING = (
+    "VIVA_AUTH=none: the recruiter's side (set-up, history, reports, live rooms, uploads, speech, metrics) is "
+    "open to anyone who can reach this server, without signing in. Use it for local development only."
+)
 #: The file under ``data_dir`` holding the generated admin token.
 ADMIN_TOKEN_FILE = "admin_token"
 _KEY_CONTEXT = b"viva session cookie v1"
@@ -181,3 +188,22 @@ def _read_token_file(path: Path) -> str | None:
             "or set VIVA_ADMIN_TOKEN.",
         )
     return text
+
+
+def announce(auth: RecruiterAuth, settings: Settings) -> None:
+    """Say where to open Viva, the way Jupyter does: with the generated token in the link, so the person who
+    started the server signs in with one click. Printed, not logged, so the log filter does not blank it
+    (and a configured token, which the operator already has, is never printed). Said once per start: by the
+    single process, or by the parent of several workers before they start."""
+    base = settings.base_url
+    if auth.open:
+        log.warning(AUTH_NONE_WARNING)
+        line = f"Viva is running: open {base}/ (VIVA_AUTH=none: no sign-in, for local development only)"
+    elif auth.source == "setting":
+        line = f"Viva is running: open {base}/ and sign in with the admin token (VIVA_ADMIN_TOKEN)"
+    else:
+        assert auth.admin_token is not None
+        where = settings.data_dir / ADMIN_TOKEN_FILE
+        link = f"{base}/?token={quote(auth.admin_token, safe='')}"
+        line = f"Viva is running: open {link}\n(the admin token is kept in {where})"
+    print(line, file=sys.stderr, flush=True)
