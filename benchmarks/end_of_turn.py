@@ -20,7 +20,11 @@ For each end-of-turn setting (the silence that ends a finished-sounding answer) 
 The answers are split in two by their number (odd: tune, even: held out); the headline figures are the
 held-out half's, which no rule was tuned on.
 
-Run: ``python -m benchmarks.end_of_turn [--settings 300,600]``.
+Each setting is run with the words alone and with Smart Turn beside them (``VIVA_TURN_MODEL``), and with
+``--variants all`` the other ways of combining them (:class:`Variant`); ``smart_turn_ms_p50/p95`` is the
+model's compute time per verdict here.
+
+Run: ``python -m benchmarks.end_of_turn [--settings 300,600] [--variants all]``.
 """
 
 from __future__ import annotations
@@ -36,13 +40,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from benchmarks.eot_variants import VARIANTS, ComparedDetector, Judge, Variant
 from benchmarks.support import machine, percentile
 from protocol import messages as m
 from protocol.audio import INPUT_FRAME_BYTES, INPUT_FRAME_MS
+from server.config import Settings
 from server.engines.embedded import WhisperSpeechToText
 from server.engines.silero import SileroVad
 from server.live.core.echo import EchoGuard
-from server.live.core.io import CancelJob, Jobs, Send, Transcribe
+from server.live.core.io import CancelJob, Jobs, JudgeTurn, Send, Transcribe
 from server.live.core.listening import Answered, Listener
 from server.live.core.turns import TurnConfig
 from tests.speech import silence, speak
@@ -153,10 +159,18 @@ def is_turn_end(message: object) -> bool:
     return isinstance(message, m.SpeechActivity) and not message.active
 
 
-def run_answer(answer: Answer, config: TurnConfig, recognise: Recogniser, vad: SileroVad) -> Outcome:
-    """One answer through the listening core, in audio time; see the module's docstring."""
+def run_answer(
+    answer: Answer, config: TurnConfig, recognise: Recogniser, vad: SileroVad, variant: Variant, judge: Judge
+) -> Outcome:
+    """One answer through the listening core, in audio time; see the module's docstring. Smart Turn has a
+    worker of its own beside Whisper's, so its verdict arrives as long after its request as it took here."""
     stream = vad.open_stream()
+    config = variant.config(config)
     listener = Listener(config, stream.window_ms, EchoGuard(22_050), 1000, Jobs())
+    if variant.rule in ("model", "either"):
+        listener.detector = ComparedDetector(config, variant.rule)
+    verdicts: list[tuple[float, int, float]] = []  # (arrives at ms, job, probability), in order
+    model_free_ms = 0.0
     listener.detector.expect_answer(answer.question, 0.0)
     waiting: list[tuple[int, int, Transcribe]] = []  # (priority, job, request) not started yet
     running: tuple[float, int, str, float | None] | None = None  # (done at ms, job, text, confidence)
@@ -166,8 +180,13 @@ def run_answer(answer: Answer, config: TurnConfig, recognise: Recogniser, vad: S
     worker_free_ms = 0.0
 
     def take(now_ms: float, commands: Sequence[object], signals: Sequence[object]) -> None:
+        nonlocal model_free_ms
         for command in commands:
-            if isinstance(command, Transcribe):
+            if isinstance(command, JudgeTurn):
+                probability, cost_ms = judge(command.pcm)
+                model_free_ms = max(model_free_ms, now_ms) + cost_ms
+                verdicts.append((model_free_ms, command.job, probability))
+            elif isinstance(command, Transcribe):
                 heapq.heappush(waiting, (PRIORITY[command.purpose], command.job, command))
             elif isinstance(command, CancelJob):
                 cancelled.add(command.job)
@@ -183,6 +202,10 @@ def run_answer(answer: Answer, config: TurnConfig, recognise: Recogniser, vad: S
 
     for index in range(0, len(answer.pcm), INPUT_FRAME_BYTES):
         now_ms = index / INPUT_FRAME_BYTES * INPUT_FRAME_MS
+        while verdicts and verdicts[0][0] <= now_ms:
+            _arrives, job, probability = verdicts.pop(0)
+            if job not in cancelled:
+                listener.on_judged(job, probability)
         while True:  # the recogniser's work due by now, one job at a time
             if running is None:
                 while waiting and waiting[0][1] in cancelled:
@@ -202,10 +225,10 @@ def run_answer(answer: Answer, config: TurnConfig, recognise: Recogniser, vad: S
         frame = answer.pcm[index : index + INPUT_FRAME_BYTES]
         listener.on_audio(frame)
         take(now_ms, *listener.on_vad(now_ms / 1000, tuple(stream.process(frame))))
-    return judge(answer, decisions, turns)
+    return score(answer, decisions, turns)
 
 
-def judge(answer: Answer, decisions: list[float], turns: list[str]) -> Outcome:
+def score(answer: Answer, decisions: list[float], turns: list[str]) -> Outcome:
     outcome = Outcome(words=" ".join(turns))
     for decided in decisions:
         for number, (before, after) in enumerate(answer.pauses):
@@ -233,10 +256,12 @@ class Figures:
         return self.cut / self.pauses if self.pauses else 0.0
 
 
-def evaluate(answers: list[Answer], config: TurnConfig, recognise: Recogniser, vad: SileroVad) -> Figures:
+def evaluate(
+    answers: list[Answer], config: TurnConfig, recognise: Recogniser, vad: SileroVad, variant: Variant, judge: Judge
+) -> Figures:
     figures = Figures(0, 0, 0, [], [])
     for answer in answers:
-        outcome = run_answer(answer, config, recognise, vad)
+        outcome = run_answer(answer, config, recognise, vad, variant, judge)
         figures.pauses += len(answer.pauses)
         figures.cut += len(set(outcome.cut_at))
         figures.lost += len(outcome.lost_after)
@@ -247,45 +272,66 @@ def evaluate(answers: list[Answer], config: TurnConfig, recognise: Recogniser, v
     return figures
 
 
-def run(settings: tuple[int, ...] = (200, 300, 400, 600, 800), verbose: bool = True) -> dict[str, float]:
+def run(
+    settings: tuple[int, ...] = (200, 300, 400, 600, 800),
+    variants: tuple[str, ...] = ("words", "smart-turn"),
+    verbose: bool = True,
+) -> dict[str, float]:
+    """Each variant at every setting on both halves. The headline figures are the product's (the variant its
+    default ``VIVA_TURN_MODEL`` names); the others carry their variant's name (``..._at_300ms_words``)."""
+    product = "words" if Settings().turn_model == "none" else Settings().turn_model
     started = time.monotonic()
     answers = load_answers()
-    recognise, vad = Recogniser(), SileroVad()
+    recognise, vad, judge = Recogniser(), SileroVad(), Judge()
     base = TurnConfig()
-    results: dict[tuple[str, int], Figures] = {}
-    for split in ("tune", "heldout"):
-        chosen = [a for a in answers if split_of(a) == split]
-        for end_ms in sorted({*settings, 300, 600, int(base.end_silence_ms)}):
-            results[split, end_ms] = evaluate(chosen, replace(base, end_silence_ms=end_ms), recognise, vad)
+    results: dict[tuple[str, str, int], Figures] = {}
+    for name in variants:
+        for split in ("tune", "heldout"):
+            chosen = [a for a in answers if split_of(a) == split]
+            for end_ms in sorted({*settings, 300, 600, int(base.end_silence_ms)}):
+                config = replace(base, end_silence_ms=end_ms)
+                results[name, split, end_ms] = evaluate(chosen, config, recognise, vad, VARIANTS[name], judge)
     figures: dict[str, float] = {}
-    for split in ("tune", "heldout"):
-        within = [end for (s, end), f in sorted(results.items()) if s == split and f.cutoff_rate <= 0.05]
-        suffix = "" if split == "heldout" else "_tune"
-        figures[f"eot_false_cutoffs_at_300ms{suffix}"] = round(results[split, 300].cutoff_rate, 3)
-        figures[f"eot_false_cutoffs_at_600ms{suffix}"] = round(results[split, 600].cutoff_rate, 3)
-        fastest = results[split, within[0]] if within else None
-        figures[f"eot_latency_ms_at_5pct{suffix}"] = round(percentile(fastest.latencies, 50)) if fastest else -1
-        default = results[split, int(base.end_silence_ms)]
-        figures[f"eot_latency_p50_ms_default{suffix}"] = round(percentile(default.latencies, 50))
-        figures[f"eot_latency_p95_ms_default{suffix}"] = round(percentile(default.latencies, 95))
-        figures[f"lost_words_after_pause{suffix}"] = default.lost
-        figures[f"thinking_pauses{suffix}"] = default.pauses
+    for name in variants:
+        for split in ("tune", "heldout"):
+            mine = {end: f for (v, s, end), f in sorted(results.items()) if v == name and s == split}
+            suffix = ("" if name == product else f"_{name}") + ("" if split == "heldout" else "_tune")
+            within = [end for end, f in mine.items() if f.cutoff_rate <= 0.05]
+            figures[f"eot_false_cutoffs_at_300ms{suffix}"] = round(mine[300].cutoff_rate, 3)
+            figures[f"eot_false_cutoffs_at_600ms{suffix}"] = round(mine[600].cutoff_rate, 3)
+            fastest = mine[within[0]] if within else None
+            figures[f"eot_latency_ms_at_5pct{suffix}"] = round(percentile(fastest.latencies, 50)) if fastest else -1
+            default = mine[int(base.end_silence_ms)]
+            figures[f"eot_latency_p50_ms_default{suffix}"] = round(percentile(default.latencies, 50))
+            figures[f"eot_latency_p95_ms_default{suffix}"] = round(percentile(default.latencies, 95))
+            figures[f"lost_words_after_pause{suffix}"] = default.lost
+            figures[f"thinking_pauses{suffix}"] = default.pauses
+    if judge.costs_ms:
+        figures["smart_turn_ms_p50"] = round(percentile(judge.costs_ms, 50), 1)
+        figures["smart_turn_ms_p95"] = round(percentile(judge.costs_ms, 95), 1)
     if verbose:
         print(f"End of turn on {len(answers)} spoken answers in {time.monotonic() - started:.0f} s; {machine()}")
-        print(f"  {'split':<8}{'end ms':>7}{'cut-offs':>14}{'p50 ms':>8}{'p95 ms':>8}{'lost':>6}  cut answers")
-        for (split, end_ms), f in sorted(results.items()):
+        header = f"  {'variant':<18}{'split':<8}{'end ms':>7}{'cut-offs':>14}{'p50 ms':>8}{'p95 ms':>8}{'lost':>6}"
+        print(f"{header}  cut answers")
+        for (name, split, end_ms), f in results.items():
             p50, p95 = percentile(f.latencies, 50), percentile(f.latencies, 95)
             rate = f"{f.cut}/{f.pauses} {f.cutoff_rate:.0%}"
-            print(f"  {split:<8}{end_ms:>7}{rate:>14}{p50:>8.0f}{p95:>8.0f}{f.lost:>6}  {' '.join(f.cut_ids)}")
-        for name, value in figures.items():
-            print(f"{name}={value}")
+            label = VARIANTS[name].label
+            print(
+                f"  {label:<18}{split:<8}{end_ms:>7}{rate:>14}{p50:>8.0f}{p95:>8.0f}{f.lost:>6}  {' '.join(f.cut_ids)}"
+            )
+        for key, value in figures.items():
+            print(f"{key}={value}")
     return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--settings", default="200,300,400,600,800", help="end-of-turn silences to try, in ms")
-    run(tuple(int(x) for x in parser.parse_args().settings.split(",")))
+    parser.add_argument("--variants", default="words,smart-turn", help=f"of {', '.join(VARIANTS)}, or all")
+    args = parser.parse_args()
+    variants = tuple(VARIANTS) if args.variants == "all" else tuple(args.variants.split(","))
+    run(tuple(int(x) for x in args.settings.split(",")), variants)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from server.bus import create_bus
 from server.config import Settings
 from server.conversation.factory import create_interviewer_factory
-from server.engines import create_engines
+from server.engines import create_engines, create_turn_model
 from server.http import candidate_socket, health, observer_socket, rest
 from server.http.errors import EXCEPTION_HANDLERS
 from server.http.middleware import middleware
@@ -36,6 +36,7 @@ async def build_services(settings: Settings) -> Services:
     shared by every session."""
     auth = recruiter_auth(settings)
     stt, tts, vad = create_engines(settings)
+    turn_model = create_turn_model(settings)
     # The scorer's sentence-embedding model (both evaluators use it): loaded now, not by the first answer.
     await asyncio.to_thread(shared_encoder)
     store = create_store(settings)
@@ -54,6 +55,7 @@ async def build_services(settings: Settings) -> Services:
         interviewers=interviewers,
         auth=auth,
         bus=bus,
+        turn_model=turn_model,
     )
 
 

@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     piper_model_path: str = ""
     piper_config_path: str = ""
     silero_model_path: str = ""
+    # The audio end-of-turn model beside the words: Smart Turn v3.2 (from pipecat-ai's wheel, extracted by make
+    # install), or none (the words decide alone).
+    turn_model: Literal["smart-turn", "none"] = "smart-turn"
+    turn_model_path: str = ""
+    turn_model_workers: int = Field(default=1, ge=1, le=16)  # judgements at once (one onnxruntime thread each)
 
     # OpenAI or any OpenAI-compatible server (Ollama, vLLM, llama.cpp).
     openai_api_key: SecretStr | None = None
@@ -78,6 +83,9 @@ class Settings(BaseSettings):
     prompt_after_ms: int = Field(default=8000, ge=1000)  # a long silence earns a gentle prompt
     max_turn_ms: int = Field(default=120_000, ge=1000)
     partial_interval_ms: int = Field(default=1000, ge=200)
+    turn_model_probe_ms: int = Field(default=200, ge=0)  # silence at which the turn model hears the turn
+    # Below this probability of a finished turn, finished-sounding words still get the thinking pause.
+    turn_model_threshold: float = Field(default=0.5, ge=0, le=1)
     # Debugging: a folder where each live session writes its inputs (answers included) for replay; off when empty.
     record_sessions_dir: str = ""
 

@@ -66,6 +66,7 @@ class Delays:
 
     transcribe: float = 0.25
     barge_in: float = 0.2
+    judge: float = 0.08
     reply: float = 0.0
     synthesize: float = 0.05
     save: float = 0.0
@@ -90,6 +91,9 @@ class World:
     closed: io.Close | None = None
     #: What a transcription of a span returns, when a test wants another answer than the words spoken.
     hear: Callable[[str, str], str] | None = None
+    #: The turn model's probability that the turn is finished, from the words in the audio it judges; None: it
+    #: fails (the core asks only when its config has a ``turn_model_probe_ms``).
+    verdict: Callable[[str], float] | None = None
     _queue: list[tuple[float, int, io.Input]] = field(default_factory=list)
     _order: itertools.count = field(default_factory=itertools.count)
     _cancelled: set[int] = field(default_factory=set)
@@ -199,6 +203,15 @@ class World:
                     words = self.hear(words, purpose)
                 delay = self.delays.barge_in if purpose == "barge_in" else self.delays.transcribe
                 self._later(delay, io.TranscriptReady(job, words, 0.9))
+            case io.JudgeTurn(job=job, pcm=pcm):
+                verdict = self.verdict
+                result: io.Input
+                result = (
+                    io.TurnJudgeFailed(job, "down")
+                    if verdict is None
+                    else io.TurnJudged(job, verdict(self.words_in(pcm)))
+                )
+                self._later(self.delays.judge, result)
             case io.CancelJob(job=job):
                 self._cancelled.add(job)
             case io.AskInterviewer(job=job, call=call, answer=answer):

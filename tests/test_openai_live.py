@@ -38,7 +38,13 @@ async def test_a_spoken_interview_on_openai_engines_accounts_for_its_cost(tmp_pa
     server = ServerProcess(tmp_path / "server", env=env).start()
     try:
         config = httpx.get(f"{server.url}/api/v1/config", timeout=10).json()
-        assert config["engines"] == {"interviewer": "openai", "stt": "openai", "tts": "openai", "vad": "silero"}
+        assert config["engines"] == {
+            "interviewer": "openai",
+            "stt": "openai",
+            "tts": "openai",
+            "vad": "silero",
+            "turn_model": "smart-turn",
+        }
         assert "sk-test" not in str(config)
 
         created = start_interview(server.url)

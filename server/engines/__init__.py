@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from server.config import Settings
-from server.engines.base import SpeechToText, TextToSpeech, VoiceActivity
+from server.engines.base import SpeechToText, TextToSpeech, TurnModel, VoiceActivity
 from server.engines.cache import CachedSpeech
 
 
@@ -37,3 +37,12 @@ def create_engines(settings: Settings) -> tuple[SpeechToText, CachedSpeech, Voic
             tts = OpenAITextToSpeech(settings, fallback=piper)
     vad: VoiceActivity = SileroVad(settings.silero_model_path or None)
     return stt, CachedSpeech(tts, settings.tts_cache_mb * 1024 * 1024), vad
+
+
+def create_turn_model(settings: Settings) -> TurnModel | None:
+    """The audio end-of-turn model named by ``VIVA_TURN_MODEL`` (``none``: the words decide alone)."""
+    if settings.turn_model == "none":
+        return None
+    from server.engines.smart_turn import SmartTurn
+
+    return SmartTurn(settings.turn_model_path or None, workers=settings.turn_model_workers)

@@ -69,3 +69,16 @@ class VoiceActivity(Protocol):
     name: str
 
     def open_stream(self) -> VadStream: ...
+
+
+@runtime_checkable
+class TurnModel(Protocol):
+    """Hears from the voice whether a turn is finished: the fall or the hang of the intonation, which the words
+    cannot carry. Shared by all sessions."""
+
+    name: str
+
+    async def judge(self, pcm16k: bytes) -> float:
+        """The probability (0..1) that the turn ending with this audio (its last seconds, the silence so far
+        included) is finished."""
+        ...

@@ -72,6 +72,7 @@ async def public_config(request: Request) -> JSONResponse:
                 "stt": services.stt.name,
                 "tts": services.tts.name,
                 "vad": services.vad.name,
+                "turn_model": services.turn_model.name if services.turn_model is not None else "none",
             },
             "audio": {
                 "input_sample_rate": INPUT_SAMPLE_RATE,

@@ -74,7 +74,7 @@ class Liveness(BaseModel):
 class PublicConfig(BaseModel):
     version: str
     protocol_version: int
-    engines: dict[str, str] = Field(description="Engine name per role: interviewer, stt, tts, vad.")
+    engines: dict[str, str] = Field(description="Engine name per role: interviewer, stt, tts, vad, turn_model.")
     audio: dict[str, int] = Field(description="input_sample_rate, input_frame_ms, output_sample_rate.")
     limits: dict[str, float] = Field(description="Timeouts and size limits the client should respect.")
     auth: dict[str, str] = Field(

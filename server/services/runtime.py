@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from server.bus import EventBus, InProcessBus
 from server.config import Settings
 from server.conversation.base import InterviewerFactory
-from server.engines.base import SpeechToText, TextToSpeech, VoiceActivity
+from server.engines.base import SpeechToText, TextToSpeech, TurnModel, VoiceActivity
 from server.services.auth import RecruiterAuth
 from server.store.base import Store
 
@@ -28,3 +28,5 @@ class Services:
     auth: RecruiterAuth
     #: Live events and steering between sessions and observers (across nodes with Redis).
     bus: EventBus = field(default_factory=InProcessBus)
+    #: The audio end-of-turn model beside the words (``VIVA_TURN_MODEL``); None: the words decide alone.
+    turn_model: TurnModel | None = None

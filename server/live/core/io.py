@@ -54,6 +54,20 @@ class TranscriptFailed:
 
 
 @dataclass(frozen=True)
+class TurnJudged:
+    """The turn model's verdict: the probability (0..1) that the turn it heard is finished."""
+
+    job: int
+    probability: float
+
+
+@dataclass(frozen=True)
+class TurnJudgeFailed:
+    job: int
+    error: str
+
+
+@dataclass(frozen=True)
 class ReplyStarted:
     """The interviewer has decided what to say (its words follow as chunks)."""
 
@@ -139,6 +153,8 @@ Input = (
     | VoiceActivity
     | TranscriptReady
     | TranscriptFailed
+    | TurnJudged
+    | TurnJudgeFailed
     | ReplyStarted
     | ReplyChunk
     | ReplyFinished
@@ -197,8 +213,16 @@ class Transcribe:
 
 
 @dataclass(frozen=True)
+class JudgeTurn:
+    """Ask the turn model whether the turn ending with this 16 kHz PCM16 (its last seconds) sounds finished."""
+
+    job: int
+    pcm: bytes
+
+
+@dataclass(frozen=True)
 class CancelJob:
-    """A transcription or reply no longer needed; its result, if it still comes, is ignored anyway."""
+    """A transcription, a turn judgement or reply no longer needed; its result, if it still comes, is ignored anyway."""
 
     job: int
 
@@ -327,6 +351,7 @@ Command = (
     | DropAudio
     | Record
     | Transcribe
+    | JudgeTurn
     | CancelJob
     | AskInterviewer
     | TellInterviewer

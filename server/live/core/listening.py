@@ -21,8 +21,9 @@ from typing import Literal
 from protocol import messages as m
 from protocol.audio import INPUT_SAMPLE_RATE
 from server.live.core.echo import EchoGuard
-from server.live.core.io import CancelJob, Command, Count, Jobs, Send, Transcribe
+from server.live.core.io import CancelJob, Command, Count, Jobs, JudgeTurn, Send, Transcribe
 from server.live.core.turns import (
+    JudgeDue,
     LongSilence,
     PauseEnded,
     PauseStarted,
@@ -46,6 +47,8 @@ SEGMENT_GAP_MS = 700
 PARTIAL_WINDOW_MS = 20_000
 #: Speech over the interviewer that lasts this long interrupts it even before its words are known.
 LONG_BARGE_IN_MS = 1200
+#: The turn model hears at most this much of the end of the turn.
+JUDGED_MS = 8000
 
 _BACKCHANNEL = re.compile(
     r"^(m+-?h?m+|mhm|uh-?huh|uh-?uh|uh|um|hm+|yeah|yes|yep|ok(ay)?|right|sure|got it|i see|ah|oh|cough|"
@@ -190,6 +193,7 @@ class Listener:
         self._last_partial_ms = 0.0
         # Barge-in check: (job, speech start, end of the audio it hears).
         self._verify: tuple[int, float, float] | None = None
+        self._judging: tuple[int, float] | None = None  # the turn model's job, and the speech end it judges
         self.interviewer_speaking = False
         #: Segment transcriptions that failed (the engine's fault, not silence): the core says so.
         self.failures = 0
@@ -265,6 +269,19 @@ class Listener:
             self._segment_words(job, text, confidence, signals)
         return commands, signals
 
+    def on_judged(self, job: int, probability: float) -> None:
+        """The turn model's verdict on the pause it was asked about (a stale one is ignored)."""
+        self._purpose.pop(job, None)
+        if self._judging is not None and self._judging[0] == job:
+            self.detector.set_verdict(probability, self._judging[1])
+            self._judging = None
+
+    def on_judge_failed(self, job: int) -> None:
+        """No verdict: the words decide alone, as without a model."""
+        self._purpose.pop(job, None)
+        if self._judging is not None and self._judging[0] == job:
+            self._judging = None
+
     def on_transcript_failed(self, job: int) -> tuple[list[Command], list[Signal]]:
         """A failed job: a caption is skipped, a barge-in check lets confirmed speech win, a segment counts empty."""
         purpose = self._purpose.get(job)
@@ -290,7 +307,10 @@ class Listener:
                     self._verify_barge_in(at_ms, commands)
             case PauseStarted(speech_end_ms=speech_end_ms):
                 self._speculate(speech_end_ms, commands)
+            case JudgeDue(speech_end_ms=speech_end_ms):
+                self._judge(speech_end_ms, commands)
             case PauseEnded(at_ms=at_ms):
+                self._drop_judging(commands)
                 self._resume(at_ms, commands)
                 signals.append(Resumed())
             case LongSilence():
@@ -302,6 +322,22 @@ class Listener:
         """The candidate paused: transcribe the current segment now, so a finished answer waits for nothing."""
         if self.turn is not None:
             self._transcribe_segment(self.turn.segments[-1], speech_end_ms, commands)
+
+    def _judge(self, speech_end_ms: float, commands: list[Command]) -> None:
+        """Have the turn model hear the turn's last seconds, silence so far included (it hears the voice fall
+        or hang), while the words are still being transcribed."""
+        if self.turn is None:
+            return
+        self._drop_judging(commands)
+        job = self._job("judge")
+        self._judging = (job, speech_end_ms)
+        start = max(self.turn.start_ms - PRE_ROLL_MS, self.vad_ms - JUDGED_MS)
+        commands.append(JudgeTurn(job, self.audio.between(start, self.vad_ms)))
+
+    def _drop_judging(self, commands: list[Command]) -> None:
+        if self._judging is not None:
+            self._cancel(self._judging[0], commands)
+            self._judging = None
 
     def _resume(self, at_ms: float, commands: list[Command]) -> None:
         if self.turn is None:
@@ -322,6 +358,7 @@ class Listener:
         turn = self.turn or SpokenTurn(start_ms=start_ms, started_at=now, segments=[Segment(start_ms=start_ms)])
         self.turn = None
         self._drop_partial(commands)
+        self._drop_judging(commands)
         commands.append(Send(m.SpeechActivity(active=False, at_ms=int(end_ms))))
         turn.end_ms, turn.ended_at = end_ms, now
         last = turn.segments[-1]

@@ -47,6 +47,8 @@ from server.live.core.io import (
     Tick,
     TranscriptFailed,
     TranscriptReady,
+    TurnJudged,
+    TurnJudgeFailed,
     VoiceActivity,
 )
 from server.live.core.session import CoreConfig, LiveCore, Resume
@@ -60,6 +62,8 @@ _INPUT_TYPES: dict[str, type[Any]] = {
         VoiceActivity,
         TranscriptReady,
         TranscriptFailed,
+        TurnJudged,
+        TurnJudgeFailed,
         ReplyStarted,
         ReplyChunk,
         ReplyFinished,

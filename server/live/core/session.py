@@ -156,6 +156,11 @@ class LiveCore:
             case io.TranscriptFailed(job=job):
                 self._emit(io.Count("engine_error", "stt"))
                 self._apply(*self.listener.on_transcript_failed(job))
+            case io.TurnJudged(job=job, probability=probability):
+                self.listener.on_judged(job, probability)
+            case io.TurnJudgeFailed(job=job):
+                self._emit(io.Count("engine_error", "turn_model"))
+                self.listener.on_judge_failed(job)
             case io.ReplyStarted():
                 self._on_reply_started(item)
             case io.ReplyChunk(job=job, text=text):

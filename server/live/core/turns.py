@@ -10,8 +10,11 @@ answer deserves a quick reply. So a turn ends after a short silence only when th
 answer so far and sound finished (a complete statement, long enough for the question asked); an unfinished
 sentence, a trailing "and" or filler, or an answer too short for an open question earns a thinking pause of
 several seconds; "let me think" holds the floor, and a long silence earns a gentle prompt, never a new
-question. Speech must last a while before it counts, longer while the interviewer itself talks (echo,
-coughs and "mm-hm" are short), so that only confirmed speech barges in.
+question. With a turn model, the voice has a say too (:class:`JudgeDue`, :meth:`TurnDetector.set_verdict`):
+finished-sounding words spoken in a voice left hanging get the thinking pause; the model can only lengthen a
+silence, so one that fails or answers late leaves the words to decide alone. Speech must last a while
+before it counts, longer while the interviewer itself talks (echo, coughs and "mm-hm" are short), so that
+only confirmed speech barges in.
 """
 
 from __future__ import annotations
@@ -49,6 +52,11 @@ class TurnConfig:
     prompt_after_ms: float = 8_000
     #: A turn longer than this ends at once (bounds the memory and the transcription cost).
     max_turn_ms: float = 120_000
+    #: Silence at which the turn's audio goes to the turn model (``VIVA_TURN_MODEL``); None: there is none.
+    turn_model_probe_ms: float | None = None
+    #: The turn model's probability of a finished turn below which finished-sounding words still get a
+    #: thinking pause: the voice was left hanging.
+    turn_model_threshold: float = 0.5
 
 
 class Phase(Enum):
@@ -67,6 +75,13 @@ class SpeechStarted:
 @dataclass(frozen=True)
 class PauseStarted:
     """The candidate paused: the words up to ``speech_end_ms`` are worth transcribing now."""
+
+    speech_end_ms: float
+
+
+@dataclass(frozen=True)
+class JudgeDue:
+    """The pause has lasted the turn model's probe: the turn's audio up to now is worth judging."""
 
     speech_end_ms: float
 
@@ -95,7 +110,7 @@ class TurnEnded:
     forced: bool = False
 
 
-TurnEvent = SpeechStarted | PauseStarted | PauseEnded | LongSilence | TurnEnded
+TurnEvent = SpeechStarted | PauseStarted | JudgeDue | PauseEnded | LongSilence | TurnEnded
 
 _HOLD = re.compile(
     r"\b(let me think|let me see|give me a (moment|second|sec|minute)|one (moment|second|sec)|hold on|"
@@ -208,6 +223,8 @@ class TurnDetector:
         self._prompted = False
         # The last answer of silence_needed(), with its inputs: it is asked every window, the words change rarely.
         self._needed: tuple[str | None, tuple[int, int], float] | None = None
+        self._judged_end = -1.0  # the speech end the turn model was last asked about
+        self._verdict: tuple[float, float] | None = None  # (the speech end it judged, probability finished)
 
     @property
     def paused(self) -> bool:
@@ -231,7 +248,30 @@ class TurnDetector:
         if self._needed is None or self._needed[0] != fresh or self._needed[1] != expected:
             needed = silence_needed(fresh, self.expected_words, self.config, self.expected_sentences)
             self._needed = (fresh, expected, needed)
-        return self._needed[2]
+        return self.combined(self._needed[2], self.verdict)
+
+    @property
+    def verdict(self) -> float | None:
+        """The turn model's probability that the turn is finished, if it judged the speech so far."""
+        if self._verdict is None or self._verdict[0] < self._last_speech_end:
+            return None
+        return self._verdict[1]
+
+    def combined(self, words_ms: float, verdict: float | None) -> float:
+        """The silence the words need, and the voice's say: finished-sounding words whose voice the model
+        hears left hanging get a thinking pause. Without a verdict (none asked, failed, or not back yet) the
+        words decide alone, as without a model."""
+        if (
+            verdict is not None
+            and words_ms <= self.config.end_silence_ms
+            and verdict < self.config.turn_model_threshold
+        ):
+            return self.config.unfinished_silence_ms
+        return words_ms
+
+    def set_verdict(self, probability: float, speech_end_ms: float) -> None:
+        """The turn model judged the turn's audio up to a pause after ``speech_end_ms``."""
+        self._verdict = (speech_end_ms, probability)
 
     def set_interviewer_speaking(self, speaking: bool) -> None:
         self.interviewer_speaking = speaking
@@ -279,6 +319,7 @@ class TurnDetector:
         self._hint_covers_ms = -1.0
         self._paused = False
         self._waiting_since = None
+        self._verdict = None
 
     def _feed_waiting(self, start_ms: float, end_ms: float) -> list[TurnEvent]:
         if not self._in_speech:
@@ -316,6 +357,10 @@ class TurnDetector:
         if not self._paused and silence >= self.config.pause_probe_ms:
             self._paused = True
             events.append(PauseStarted(speech_end_ms=self._last_speech_end))
+        probe = self.config.turn_model_probe_ms
+        if probe is not None and silence >= probe and self._judged_end < self._last_speech_end:
+            self._judged_end = self._last_speech_end
+            events.append(JudgeDue(speech_end_ms=self._last_speech_end))
         if silence >= self.silence_needed_ms:
             return [*events, self._finish(end_ms)]
         return events + self._maybe_prompt(self._last_speech_end if self._paused else None, end_ms)

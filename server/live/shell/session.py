@@ -71,6 +71,8 @@ def core_config(services: Services) -> CoreConfig:
             unfinished_silence_ms=s.thinking_pause_ms,
             prompt_after_ms=s.prompt_after_ms,
             max_turn_ms=s.max_turn_ms,
+            turn_model_probe_ms=s.turn_model_probe_ms if services.turn_model is not None else None,
+            turn_model_threshold=s.turn_model_threshold,
         ),
         vad_window_ms=services.vad.open_stream().window_ms,
         output_sample_rate=services.tts.sample_rate,
@@ -183,6 +185,8 @@ class LiveSession:
                 self.journal.record(event)
             case io.Transcribe(job=job, pcm=pcm, purpose=purpose):
                 self._spawn(job, self._transcribe(job, pcm, purpose))
+            case io.JudgeTurn(job=job, pcm=pcm):
+                self._spawn(job, self._judge(job, pcm))
             case io.CancelJob(job=job):
                 if (task := self._tasks.pop(job, None)) is not None:
                     task.cancel()
@@ -243,6 +247,19 @@ class LiveSession:
             await self.put(io.TranscriptFailed(job, str(exc)))
             return
         await self.put(io.TranscriptReady(job, heard.text, heard.confidence))
+
+    async def _judge(self, job: int, pcm: bytes) -> None:
+        """The turn model's verdict, as an input; a failure too, so that the words decide alone."""
+        model = self.services.turn_model
+        try:
+            if model is None:
+                raise EngineError("no turn model is configured")
+            probability = await model.judge(pcm)
+        except EngineError as exc:
+            log.warning("the turn model failed: %s", exc)
+            await self.put(io.TurnJudgeFailed(job, str(exc)))
+            return
+        await self.put(io.TurnJudged(job, probability))
 
     async def _save(self, job: int, turn: io.TurnData | None) -> None:
         store = self.services.store
