@@ -43,7 +43,7 @@ async def test_a_spoken_interview_on_openai_engines_accounts_for_its_cost(tmp_pa
             "stt": "openai",
             "tts": "openai",
             "vad": "silero",
-            "turn_model": "smart-turn",
+            "turn_model": "none",
         }
         assert "sk-test" not in str(config)
 
