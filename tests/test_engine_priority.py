@@ -1,5 +1,6 @@
 """The transcription pool runs barge-in checks before the turn's words, and those before captions; a job
-cancelled while it waits never runs; each job's wait and run are timed. The Whisper window fits the utterance."""
+cancelled while it waits never runs; each job's wait and run are timed. The Whisper window fits the utterance;
+captions have a lane of their own."""
 
 from __future__ import annotations
 
@@ -64,3 +65,29 @@ async def test_each_job_is_timed_queued_and_running_by_priority() -> None:
     assert timings[NORMAL].ran_ms >= 50 and timings[URGENT].waited_ms >= 40 and timings[URGENT].ran_ms >= 15
     assert executor.finished() == []  # taken once
     assert executor in EXECUTORS
+
+
+@pytest.mark.slow
+async def test_a_turns_words_do_not_wait_for_a_caption_already_running(engines: tuple) -> None:
+    """A caption of a long answer is decoding when the candidate's short turn ends: its words come first, on
+    the live lane, instead of after the caption (they used to wait for it on Whisper's only worker)."""
+    from tests.speech import compose
+
+    stt = engines[0]
+    long_answer = compose(
+        "I led the migration of our billing service to a new queue, and we measured the latency every week.",
+        0.3,
+        "Then we moved the reporting jobs, cut the nightly run from four hours to forty minutes, and kept it.",
+        voice="piper",
+    )
+    short_turn = compose("Yes, that is right.", voice="piper")
+    finished: list[str] = []
+
+    async def transcribe(name: str, pcm: bytes, partial: bool) -> None:
+        await stt.transcribe(pcm, partial=partial)
+        finished.append(name)
+
+    caption = asyncio.create_task(transcribe("caption", long_answer, True))
+    await asyncio.sleep(0.05)  # the caption's decode is under way
+    await asyncio.gather(caption, transcribe("words", short_turn, False))
+    assert finished == ["words", "caption"]
