@@ -26,9 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.support import Microphone, machine, percentile
+from benchmarks.support import Microphone, Player, machine, percentile
 from protocol import messages as m
-from protocol.audio import OutputFrame
 from tests.conftest import ServerProcess
 from tests.live_client import LiveClient, is_type, start_interview
 from tests.speech import compose, say, speak
@@ -60,8 +59,6 @@ HEADLINE = (
     "backchannel_false_interrupts",
     "backchannels_made",
 )
-#: Reports of playback progress, as often as the browser sends them.
-REPORT_EVERY_S = 0.25
 
 
 def cough(seed: int) -> bytes:
@@ -90,63 +87,6 @@ def clips() -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
 def first_loud_sample(pcm: bytes, level: int = 300) -> int:
     samples = np.abs(np.frombuffer(pcm, dtype="<i2").astype(np.int32))
     return int(np.flatnonzero(samples > level)[0])
-
-
-@dataclass
-class Player:
-    """Plays the interviewer's frames in real time (in the mind of the benchmark) and reports progress."""
-
-    client: LiveClient
-    first_at: dict[int, float] = field(default_factory=dict)
-    audio_ms: dict[int, float] = field(default_factory=dict)
-    ended: dict[int, int] = field(default_factory=dict)
-    stopped: set[int] = field(default_factory=set)
-    sample_rate: int = 22_050
-    _synced: int = 0
-
-    def sync(self) -> None:
-        """Take in what arrived since the last call."""
-        received = self.client.received
-        for item in received[self._synced :]:
-            self._on_message(item.message)
-        self._synced = len(received)
-
-    def _on_message(self, message: object) -> None:
-        if isinstance(message, OutputFrame) and message.utterance_id not in self.stopped:
-            self.first_at.setdefault(message.utterance_id, time.monotonic())
-            ms = len(message.pcm) / 2 / self.sample_rate * 1000
-            self.audio_ms[message.utterance_id] = self.audio_ms.get(message.utterance_id, 0.0) + ms
-        elif isinstance(message, m.UtteranceEnd):
-            self.ended[message.utterance_id] = message.duration_ms
-        elif isinstance(message, m.Interrupted):
-            self.stopped.add(message.utterance_id)
-
-    def played_ms(self, utterance_id: int) -> float:
-        started = self.first_at.get(utterance_id)
-        if started is None:
-            return 0.0
-        return min(self.audio_ms.get(utterance_id, 0.0), (time.monotonic() - started) * 1000)
-
-    def playing(self, utterance_id: int) -> bool:
-        if utterance_id in self.stopped or utterance_id not in self.first_at:
-            return False
-        duration = self.ended.get(utterance_id)
-        # duration_ms is the rounded length: the sum of the frames may fall short of it by a fraction of a ms
-        return duration is None or round(self.played_ms(utterance_id)) < duration
-
-    async def report(self) -> None:
-        done: set[int] = set()
-        while True:
-            await asyncio.sleep(REPORT_EVERY_S)
-            self.sync()
-            for utterance_id in list(self.first_at):
-                if utterance_id in done or utterance_id in self.stopped:
-                    continue
-                finished = not self.playing(utterance_id)
-                played = int(self.played_ms(utterance_id))
-                await self.client.send(m.Playback(utterance_id=utterance_id, played_ms=played, done=finished))
-                if finished:
-                    done.add(utterance_id)
 
 
 @dataclass

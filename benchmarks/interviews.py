@@ -36,8 +36,7 @@ from pathlib import Path
 import httpx
 
 from benchmarks import profile_server
-from benchmarks.barge_in import Player
-from benchmarks.support import Microphone, last_speech_sample, machine, percentile, process_cpu_seconds
+from benchmarks.support import Microphone, Player, last_speech_sample, machine, percentile, process_cpu_seconds
 from benchmarks.turn_latency import ANSWERS, Spoken, _stage_times
 from protocol import messages as m
 from tests.conftest import ADMIN_TOKEN, ServerProcess, recruiter_headers

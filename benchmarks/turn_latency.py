@@ -2,8 +2,9 @@
 
 A real ``viva serve`` (embedded engines: Silero VAD, Whisper tiny.en, Piper) runs in a subprocess. Simulated
 candidates stream finished espeak-ng answers (two sentences, 15-30 words) over loopback in real time, one
-interview after another, the microphone never pausing. For every turn the client notes when the frame holding the last
-spoken sample went out and when each stage of the reply arrived:
+interview after another, the microphone never pausing, and report playback as the browser does. For every
+turn the client notes when the frame holding the last spoken sample went out and when each stage of the reply
+arrived:
 
 - ``end_of_turn``: ``speech`` with ``active: false`` (the server decided the turn is over);
 - ``final_transcript``: the saved answer;
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.support import Microphone, last_speech_sample, machine, percentile
+from benchmarks.support import Microphone, Player, last_speech_sample, machine, percentile
 from protocol import messages as m
 from protocol.audio import OutputFrame
 from tests.conftest import ServerProcess
@@ -111,8 +112,11 @@ async def _interview(url: str, answers: list[Spoken], turns: list[Turn], wanted:
     created = start_interview(url, **INTERVIEW_SETUP)
     client = await LiveClient.connect(url, created["interview_id"], created["candidate_token"])
     microphone = Microphone(client.send_raw)
+    reporter: asyncio.Task[None] | None = None
     try:
-        await client.handshake()
+        ready = await client.handshake()
+        # Playback is reported as the browser reports it: the server knows when the question was heard.
+        reporter = asyncio.create_task(Player(client, sample_rate=ready.output_sample_rate).report())
         await client.send(m.Start())
         # The server counts audio from ``start`` on: a microphone opened once it is thinking shares its clock.
         await client.wait_for(lambda msg: isinstance(msg, m.StateChanged), 30)
@@ -149,6 +153,8 @@ async def _interview(url: str, answers: list[Spoken], turns: list[Turn], wanted:
             if isinstance(settled, m.Ended):
                 return
     finally:
+        if reporter is not None:
+            reporter.cancel()
         await microphone.stop()
         await client.close()
 
