@@ -40,7 +40,7 @@ from benchmarks.support import machine, percentile
 from protocol import messages as m
 from protocol.audio import INPUT_FRAME_BYTES, INPUT_FRAME_MS
 from server.engines.embedded import WhisperSpeechToText
-from server.engines.silero import SileroVad
+from server.engines.silero import SileroModel, SileroStream
 from server.live.core.echo import EchoGuard
 from server.live.core.io import CancelJob, Jobs, Send, Transcribe
 from server.live.core.listening import Answered, Listener
@@ -153,9 +153,9 @@ def is_turn_end(message: object) -> bool:
     return isinstance(message, m.SpeechActivity) and not message.active
 
 
-def run_answer(answer: Answer, config: TurnConfig, recognise: Recogniser, vad: SileroVad) -> Outcome:
+def run_answer(answer: Answer, config: TurnConfig, recognise: Recogniser, vad: SileroModel) -> Outcome:
     """One answer through the listening core, in audio time; see the module's docstring."""
-    stream = vad.open_stream()
+    stream = SileroStream(vad)
     listener = Listener(config, stream.window_ms, EchoGuard(22_050), 1000, Jobs())
     listener.detector.expect_answer(answer.question, 0.0)
     waiting: list[tuple[int, int, Transcribe]] = []  # (priority, job, request) not started yet
@@ -233,7 +233,7 @@ class Figures:
         return self.cut / self.pauses if self.pauses else 0.0
 
 
-def evaluate(answers: list[Answer], config: TurnConfig, recognise: Recogniser, vad: SileroVad) -> Figures:
+def evaluate(answers: list[Answer], config: TurnConfig, recognise: Recogniser, vad: SileroModel) -> Figures:
     figures = Figures(0, 0, 0, [], [])
     for answer in answers:
         outcome = run_answer(answer, config, recognise, vad)
@@ -250,7 +250,7 @@ def evaluate(answers: list[Answer], config: TurnConfig, recognise: Recogniser, v
 def run(settings: tuple[int, ...] = (200, 300, 400, 600, 800), verbose: bool = True) -> dict[str, float]:
     started = time.monotonic()
     answers = load_answers()
-    recognise, vad = Recogniser(), SileroVad()
+    recognise, vad = Recogniser(), SileroModel()
     base = TurnConfig()
     results: dict[tuple[str, int], Figures] = {}
     for split in ("tune", "heldout"):

@@ -137,3 +137,22 @@ def machine() -> str:
         f"{os.cpu_count()} cores ({model}), {memory_kib / 1024 / 1024:.1f} GiB RAM, "
         f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d}"
     )
+
+
+def process_tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and all its descendants alive now (a server's worker processes)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, of in parents.items() if of == parent]
+        tree.update(children)
+        frontier += children
+    total = 0.0
+    for member in tree:
+        with contextlib.suppress(OSError):
+            total += process_cpu_seconds(member)
+    return total
