@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +56,9 @@ BENCH_ADMIN_TOKEN = secrets.token_urlsafe(32)
 class InstantServer:
     """``benchmarks.instant_server`` in a subprocess with its own data directory and port."""
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, args: Sequence[str] = ()) -> None:
         self.env = {**HARNESS_LIMITS, **(env or {})}
+        self.args = list(args)  # instant_server's own options: --vad, --workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
@@ -66,7 +68,7 @@ class InstantServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = (self.data_dir / "server.log").open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.instant_server", "--port", str(self.port)],
+            [sys.executable, "-m", "benchmarks.instant_server", "--port", str(self.port), *self.args],
             cwd=ROOT,
             env={**os.environ, **self.env, "VIVA_DATA_DIR": str(self.data_dir), "VIVA_ADMIN_TOKEN": BENCH_ADMIN_TOKEN},
             stdout=log,

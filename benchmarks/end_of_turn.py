@@ -46,7 +46,7 @@ from protocol import messages as m
 from protocol.audio import INPUT_FRAME_BYTES, INPUT_FRAME_MS
 from server.config import Settings
 from server.engines.embedded import WhisperSpeechToText
-from server.engines.silero import SileroVad
+from server.engines.silero import SileroModel, SileroStream
 from server.live.core.echo import EchoGuard
 from server.live.core.io import CancelJob, Jobs, JudgeTurn, Send, Transcribe
 from server.live.core.listening import Answered, Listener
@@ -160,11 +160,11 @@ def is_turn_end(message: object) -> bool:
 
 
 def run_answer(
-    answer: Answer, config: TurnConfig, recognise: Recogniser, vad: SileroVad, variant: Variant, judge: Judge
+    answer: Answer, config: TurnConfig, recognise: Recogniser, vad: SileroModel, variant: Variant, judge: Judge
 ) -> Outcome:
     """One answer through the listening core, in audio time; see the module's docstring. Smart Turn has a
     worker of its own beside Whisper's, so its verdict arrives as long after its request as it took here."""
-    stream = vad.open_stream()
+    stream = SileroStream(vad)
     config = variant.config(config)
     listener = Listener(config, stream.window_ms, EchoGuard(22_050), 1000, Jobs())
     if variant.rule in ("model", "either"):
@@ -257,7 +257,7 @@ class Figures:
 
 
 def evaluate(
-    answers: list[Answer], config: TurnConfig, recognise: Recogniser, vad: SileroVad, variant: Variant, judge: Judge
+    answers: list[Answer], config: TurnConfig, recognise: Recogniser, vad: SileroModel, variant: Variant, judge: Judge
 ) -> Figures:
     figures = Figures(0, 0, 0, [], [])
     for answer in answers:
@@ -282,7 +282,7 @@ def run(
     product = "words" if Settings().turn_model == "none" else Settings().turn_model
     started = time.monotonic()
     answers = load_answers()
-    recognise, vad, judge = Recogniser(), SileroVad(), Judge()
+    recognise, vad, judge = Recogniser(), SileroModel(), Judge()
     base = TurnConfig()
     results: dict[tuple[str, str, int], Figures] = {}
     for name in variants:

@@ -7,7 +7,7 @@ spoken as a short, faint tone. Benchmark-only: nothing in the server imports the
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import numpy as np
 
@@ -31,23 +31,29 @@ _TONE_LEVEL = 300
 
 
 class LoudnessVadStream:
-    """Probability 1.0 for a loud 20 ms frame, 0.0 for a quiet one: no model, no state."""
+    """Probability 1.0 for a loud 20 ms frame, 0.0 for a quiet one, heard at once: no model, no state."""
 
-    window_ms = float(INPUT_FRAME_MS)
+    def __init__(self, heard: Callable[[tuple[float, ...]], None]) -> None:
+        self._heard = heard
 
-    def process(self, pcm16k: bytes) -> list[float]:
+    def push(self, pcm16k: bytes) -> None:
         probabilities = []
         for start in range(0, len(pcm16k) - INPUT_FRAME_BYTES + 1, INPUT_FRAME_BYTES):
             samples = np.frombuffer(pcm16k, dtype="<i2", count=_FRAME_SAMPLES, offset=start).astype(np.int64)
             probabilities.append(1.0 if int(samples @ samples) > _SPEECH_ENERGY else 0.0)
-        return probabilities
+        if probabilities:
+            self._heard(tuple(probabilities))
+
+    def close(self) -> None:
+        pass
 
 
 class LoudnessVad:
     name = "loudness"
+    window_ms = float(INPUT_FRAME_MS)
 
-    def open_stream(self) -> LoudnessVadStream:
-        return LoudnessVadStream()
+    def open_stream(self, heard: Callable[[tuple[float, ...]], None]) -> LoudnessVadStream:
+        return LoudnessVadStream(heard)
 
 
 class FixedSpeechToText:

@@ -2,65 +2,104 @@
 
 Everything else is what ``viva serve`` runs: the app, the live sessions, the turn detector, the builtin
 interviewer and the SQLite store, on uvicorn with the same WebSocket implementation. Settings come from the
-``VIVA_`` environment as usual.
+``VIVA_`` environment as usual. ``--vad silero`` puts the real (batched) Silero VAD in place of the loudness
+one, as on a node whose transcription and speech are remote; ``--workers N`` runs N uvicorn worker processes
+on one port, each with its own engines and store connection (the kernel spreads the connections).
 
-Run: ``python -m benchmarks.instant_server --port 8123``.
+When it stops, each process writes the upstream frames it received to ``frames-<pid>`` in ``VIVA_DATA_DIR``,
+so a benchmark can count frames across workers (``/metrics`` answers for one process only).
+
+Run: ``python -m benchmarks.instant_server --port 8123 [--vad silero] [--workers 2]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import uvicorn
+from starlette.applications import Starlette
 
 from benchmarks.instant_engines import FixedSpeechToText, LoudnessVad, ToneTextToSpeech
 from server.app import create_app
 from server.cli import WS_MAX_SIZE, WebSocketProtocol, allow_event_loop_often
 from server.config import Settings
 from server.conversation.factory import create_interviewer_factory
+from server.engines.base import VoiceActivity
 from server.logs import configure_logging
+from server.metrics import METRICS
 from server.services.auth import recruiter_auth
 from server.services.runtime import Services
 from server.store import create_store
 
+#: Which VAD the app factory loads (an environment variable, since uvicorn's workers call the factory).
+VAD_ENV = "VIVA_BENCH_VAD"
 
-async def serve(host: str, port: int) -> None:
+
+def app() -> Starlette:
+    """The app factory, called once in each worker process: instant engines, the VAD ``VIVA_BENCH_VAD`` names."""
+    allow_event_loop_often()  # as `viva serve` does, in every process
     settings = Settings()
     store = create_store(settings)
-    await store.open()
+    vad: VoiceActivity = LoudnessVad()
+    if os.environ.get(VAD_ENV) == "silero":
+        from server.engines.silero_batch import BatchedSilero
+
+        vad = BatchedSilero(settings.silero_model_path or None)
     services = Services(
         settings=settings,
         store=store,
         stt=FixedSpeechToText(),
         tts=ToneTextToSpeech(),
-        vad=LoudnessVad(),
+        vad=vad,
         interviewers=create_interviewer_factory(settings),
         auth=recruiter_auth(settings),
     )
-    config = uvicorn.Config(
-        create_app(services=services),
-        host=host,
-        port=port,
-        ws=WebSocketProtocol,
-        ws_per_message_deflate=False,
-        ws_max_size=WS_MAX_SIZE,
-        log_level=settings.log_level,
-        log_config=configure_logging(settings.log_level),
-    )
-    try:
-        await uvicorn.Server(config).serve()
-    finally:
-        await store.close()
+    served = create_app(services=services)
+    app_lifespan = served.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(application: Starlette) -> AsyncIterator[None]:
+        await store.open()
+        try:
+            async with app_lifespan(application):
+                yield
+        finally:
+            await store.close()
+            frames = Path(settings.data_dir) / f"frames-{os.getpid()}"
+            received = METRICS.registry.get_sample_value("viva_audio_frames_received_total") or 0
+            frames.write_text(str(int(received)))
+
+    served.router.lifespan_context = lifespan
+    return served
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Viva with instant speech engines, for capacity benchmarks")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument("--vad", choices=("loudness", "silero"), default="loudness")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
-    allow_event_loop_often()  # as `viva serve` does
-    asyncio.run(serve(args.host, args.port))
+    os.environ[VAD_ENV] = args.vad
+    log_level = Settings().log_level
+    log_config = configure_logging(log_level)
+    log_config["handlers"]["stderr"]["stream"] = "ext://sys.stderr"  # the workers get it pickled: a name, not a file
+    uvicorn.run(
+        "benchmarks.instant_server:app",
+        factory=True,
+        workers=args.workers,
+        host=args.host,
+        port=args.port,
+        ws=WebSocketProtocol,
+        ws_per_message_deflate=False,
+        ws_max_size=WS_MAX_SIZE,
+        log_level=log_level,
+        log_config=log_config,
+    )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ import random
 import struct
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import numpy as np
@@ -137,6 +137,9 @@ class Candidate:
             self.ended = True
 
 
+C = TypeVar("C", bound=Candidate)
+
+
 def _recruiter() -> dict[str, str]:
     """The admin token as a Bearer header (the server and this process share ``VIVA_ADMIN_TOKEN``)."""
     token = Settings().admin_token
@@ -145,15 +148,15 @@ def _recruiter() -> dict[str, str]:
     return {"Authorization": f"Bearer {token.get_secret_value()}"}
 
 
-async def _create_interviews(url: str, count: int) -> list[Candidate]:
+async def create_interviews(url: str, count: int, kind: type[C]) -> list[C]:
     limits = asyncio.Semaphore(8)
 
-    async def create(client: httpx.AsyncClient) -> Candidate:
+    async def create(client: httpx.AsyncClient) -> C:
         async with limits:
             response = await client.post(f"{url}/api/v1/interview/start", json=SETUP)
             response.raise_for_status()
             body = response.json()
-            return Candidate(body["interview_id"], body["candidate_token"])
+            return kind(body["interview_id"], body["candidate_token"])
 
     async with httpx.AsyncClient(timeout=60, headers=_recruiter()) as client:
         return list(await asyncio.gather(*(create(client) for _ in range(count))))
@@ -170,7 +173,7 @@ async def _read(candidate: Candidate) -> None:
     candidate.ended = True
 
 
-async def _open(url: str, candidate: Candidate) -> asyncio.Task[None]:
+async def open_session(url: str, candidate: Candidate) -> asyncio.Task[None]:
     ws_url = url.replace("http", "ws", 1) + f"/ws/interview/{candidate.interview_id}?token={candidate.token}"
     candidate.ws = await websockets.connect(ws_url, max_size=None, open_timeout=60, ping_interval=None)
     reader = asyncio.create_task(_read(candidate))
@@ -188,7 +191,7 @@ class Pacing:
     lateness_s: list[float] = field(default_factory=list)
 
 
-async def _pace(candidates: list[Candidate], offset_s: float, pacing: Pacing) -> None:
+async def pace(candidates: list[Candidate], offset_s: float, pacing: Pacing) -> None:
     start = time.monotonic() + offset_s
     tick = 0
     while pacing.running:
@@ -235,11 +238,11 @@ async def run(
 ) -> dict[str, Any]:
     settings = Settings()
     silent_frames_after = math.ceil(settings.end_of_turn_silence_ms / INPUT_FRAME_MS)
-    candidates = await _create_interviews(url, sessions)
+    candidates = await create_interviews(url, sessions, Candidate)
     rss_before = process_rss_kib(server_pid)
     readers = []
     for batch in range(0, sessions, 25):  # connect in batches, as a crowd of browsers arriving would
-        readers += await asyncio.gather(*(_open(url, c) for c in candidates[batch : batch + 25]))
+        readers += await asyncio.gather(*(open_session(url, c) for c in candidates[batch : batch + 25]))
     await asyncio.wait_for(asyncio.gather(*(c.listening.wait() for c in candidates)), 120)
     result: dict[str, Any] = {"sessions": sessions, "idle": idle, "silent": silent}
     if idle:
@@ -269,7 +272,7 @@ async def _talk(
     """Stream for ``warmup`` + ``seconds``; candidates take turns unless ``silent_frames_after`` is None."""
     pacing = Pacing()
     slices = [candidates[i::PACERS] for i in range(PACERS)]
-    pacers = [asyncio.create_task(_pace(s, i * FRAME_S / PACERS, pacing)) for i, s in enumerate(slices)]
+    pacers = [asyncio.create_task(pace(s, i * FRAME_S / PACERS, pacing)) for i, s in enumerate(slices)]
     talkers = []
     if silent_frames_after is not None:
         talkers = [asyncio.create_task(_converse(c, silent_frames_after, pacing)) for c in candidates]

@@ -1,7 +1,7 @@
 """Run every benchmark (the evaluator's ranking of graded answers, then latency and capacity), one after the
 other, and end with one ``name=value`` per figure.
 
-Run: ``make bench`` or ``python benchmarks/run_all.py`` from the repository root (about 30 minutes on
+Run: ``make bench`` or ``python benchmarks/run_all.py`` from the repository root (about 35 minutes on
 2 cores). Each benchmark prints its own table first; see ``benchmarks/README.md``.
 """
 
@@ -24,6 +24,7 @@ from benchmarks import (  # noqa: E402
     end_of_turn,
     engine_gil,
     interviews,
+    listening,
     premature_cutoffs,
     question_quality,
     rank_correlation,
@@ -61,6 +62,8 @@ def main() -> None:
     print(flush=True)
     load = capacity.run()
     print(flush=True)
+    heard = listening.run()
+    print(flush=True)
     cutoffs = premature_cutoffs.run()
     print(flush=True)
     abuse = abuser.run()
@@ -78,6 +81,7 @@ def main() -> None:
         "overhead_p99_ms_at_200": load["overhead_p99_ms_at_200"],
         "max_sessions_no_drop": load["max_sessions_no_drop"],
         "idle_session_kib": load["idle_session_kib"],
+        "listening_sessions_per_node": heard["listening_sessions_per_node"],
         "premature_cutoffs": cutoffs["premature_cutoffs"],
         "abuser_p99_delta_ms": abuse["abuser_p99_delta_ms"],
         **{name: spoken[name] for name in interviews.HEADLINE},

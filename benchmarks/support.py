@@ -200,3 +200,22 @@ class Player:
                 await self.client.send(m.Playback(utterance_id=utterance_id, played_ms=played, done=finished))
                 if finished:
                     done.add(utterance_id)
+
+
+def process_tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and all its descendants alive now (a server's worker processes)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, of in parents.items() if of == parent]
+        tree.update(children)
+        frontier += children
+    total = 0.0
+    for member in tree:
+        with contextlib.suppress(OSError):
+            total += process_cpu_seconds(member)
+    return total

@@ -16,4 +16,8 @@ async def test_the_instant_engines_answer_as_the_real_ones_do() -> None:
     assert len(split_sentences(ANSWER)) == 2  # finished for an open question too
     chunks = [chunk async for chunk in tts.synthesize("Hello there.", background=True)]
     assert chunks and all(isinstance(chunk, bytes) and chunk for chunk in chunks)
-    assert LoudnessVad().open_stream().process(b"\x00" * 640) == [0.0]
+    heard: list[tuple[float, ...]] = []
+    stream = LoudnessVad().open_stream(heard.append)
+    stream.push(b"\x00" * 640)
+    stream.push(b"\x10\x27" * 320)  # 10000 of 32767: loud
+    assert heard == [(0.0,), (1.0,)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -272,13 +272,16 @@ def test_the_machine_names_what_it_says_next() -> None:
 class SilentVad:
     name = "silent"
 
-    def open_stream(self) -> SilentVad:
-        return self
-
     window_ms = 32.0
 
-    def process(self, pcm16k: bytes) -> list[float]:
-        return []
+    def open_stream(self, heard: Callable[[tuple[float, ...]], None]) -> SilentVad:
+        return self
+
+    def push(self, pcm16k: bytes) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 class NoSpeechToText:

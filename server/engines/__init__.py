@@ -15,7 +15,7 @@ def create_engines(settings: Settings) -> tuple[SpeechToText, CachedSpeech, Voic
     through the process's speech cache (``VIVA_TTS_CACHE_MB``).
     """
     from server.engines.embedded import PiperTextToSpeech, WhisperSpeechToText
-    from server.engines.silero import SileroVad
+    from server.engines.silero_batch import BatchedSilero
 
     whisper = WhisperSpeechToText(
         settings.whisper_model_path or None,
@@ -35,7 +35,7 @@ def create_engines(settings: Settings) -> tuple[SpeechToText, CachedSpeech, Voic
             stt = OpenAISpeechToText(settings, fallback=whisper)
         if settings.tts_engine == "openai":
             tts = OpenAITextToSpeech(settings, fallback=piper)
-    vad: VoiceActivity = SileroVad(settings.silero_model_path or None)
+    vad: VoiceActivity = BatchedSilero(settings.silero_model_path or None)
     return stt, CachedSpeech(tts, settings.tts_cache_mb * 1024 * 1024), vad
 
 

@@ -6,7 +6,7 @@ CPU-heavy work in a worker thread) slot in alike. Audio crosses these interfaces
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -51,15 +51,19 @@ class TextToSpeech(Protocol):
 
 
 class VadStream(Protocol):
-    """Voice activity state of one audio stream (one session)."""
+    """Voice activity of one audio stream (one session).
 
-    def process(self, pcm16k: bytes) -> list[float]:
-        """Feed PCM16 audio; return the speech probability of each model window completed by it."""
+    :meth:`push` never waits for the model: each probability goes to the ``heard`` callback the stream was
+    opened with, on the event loop it was opened on, in the order of the windows — at once (a model cheap
+    enough to run inline) or a few milliseconds later (:class:`~server.engines.silero_batch.BatchedSilero`
+    scores many sessions' windows in one run, off the loop)."""
+
+    def push(self, pcm16k: bytes) -> None:
+        """Feed PCM16 audio; every model window it completes will be heard."""
         ...
 
-    @property
-    def window_ms(self) -> float:
-        """Length of audio each probability describes."""
+    def close(self) -> None:
+        """Stop: windows still being scored are never heard."""
         ...
 
 
@@ -68,7 +72,14 @@ class VoiceActivity(Protocol):
 
     name: str
 
-    def open_stream(self) -> VadStream: ...
+    @property
+    def window_ms(self) -> float:
+        """Length of audio each probability describes."""
+        ...
+
+    def open_stream(self, heard: Callable[[tuple[float, ...]], None]) -> VadStream:
+        """A stream whose probabilities go to ``heard``; call it on the event loop that will hear them."""
+        ...
 
 
 @runtime_checkable

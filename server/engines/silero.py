@@ -1,4 +1,10 @@
-"""Silero VAD v6 through onnxruntime, using the ONNX file that faster-whisper ships (no torch)."""
+"""Silero VAD v5 through onnxruntime (no torch), in the ONNX file with a batch dimension that pipecat-ai's wheel
+ships (see :mod:`server.engines.wheel_models`): one run can score the windows of many streams at once.
+
+This module holds what one stream needs — the model, the re-chunking of 20 ms frames into the model's
+32 ms windows, and a synchronous stream for offline use (benchmarks, tests). The live server batches
+windows across sessions: :mod:`server.engines.silero_batch`.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +13,28 @@ from pathlib import Path
 import numpy as np
 import onnxruntime
 
+from server.engines.wheel_models import SILERO_BATCH, model_path
+
 WINDOW_SAMPLES = 512  # 32 ms at 16 kHz: the window Silero is trained on
 CONTEXT_SAMPLES = 64  # the model sees the tail of the previous window too
 SAMPLE_RATE = 16_000
+WINDOW_MS = WINDOW_SAMPLES * 1000 / SAMPLE_RATE
+#: The model's recurrent state of one stream: (2, 128), stacked to (2, B, 128) for a run of B streams.
+STATE_SHAPE = (2, 128)
+_SAMPLE_RATE = np.array(SAMPLE_RATE, dtype=np.int64)
 
 
 def default_model_path() -> Path:
-    import faster_whisper
-
-    return Path(faster_whisper.__file__).parent / "assets" / "silero_vad_v6.onnx"
+    return model_path(SILERO_BATCH)
 
 
-class SileroVad:
-    """The shared model; each session opens its own :class:`SileroStream` with its own recurrent state."""
-
-    name = "silero"
+class SileroModel:
+    """The ONNX session. :meth:`run` scores one window of each of B streams; onnxruntime releases the GIL
+    while it computes, so a thread running it never holds the event loop up."""
 
     def __init__(self, model_path: str | Path | None = None) -> None:
         options = onnxruntime.SessionOptions()
-        # One thread per call: sessions run in parallel, and a 32 ms window costs ~0.1 ms.
+        # One thread: a batch of 500 windows takes ~25 ms on one core, and the event loop needs the other.
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
@@ -33,33 +42,47 @@ class SileroVad:
             str(model_path or default_model_path()), sess_options=options, providers=["CPUExecutionProvider"]
         )
 
-    def open_stream(self) -> SileroStream:
-        return SileroStream(self._session)
+    def run(self, chunks: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``chunks`` (B, 576): each stream's context and window; ``state`` (2, B, 128). Returns the speech
+        probabilities (B,) and the next state (2, B, 128). Each row is independent of the others."""
+        feed = {"input": chunks, "state": state, "sr": _SAMPLE_RATE}
+        probabilities, next_state = self._session.run(None, feed)
+        return np.asarray(probabilities).reshape(-1), np.asarray(next_state)
+
+
+class Windows:
+    """Re-chunks PCM16 into the model's inputs: each complete 512-sample window with the 64 samples before it."""
+
+    def __init__(self) -> None:
+        self._pending = np.zeros(CONTEXT_SAMPLES, dtype=np.float32)  # the context, then samples not yet windowed
+
+    def add(self, pcm16k: bytes) -> list[np.ndarray]:
+        samples = np.frombuffer(pcm16k, dtype="<i2").astype(np.float32)
+        samples *= 1 / 32768
+        pending = np.concatenate([self._pending, samples])
+        chunks = []
+        start = 0
+        while len(pending) - start >= CONTEXT_SAMPLES + WINDOW_SAMPLES:
+            chunks.append(pending[start : start + CONTEXT_SAMPLES + WINDOW_SAMPLES])
+            start += WINDOW_SAMPLES
+        self._pending = pending[start:]
+        return chunks
 
 
 class SileroStream:
-    """Re-chunks 20 ms frames into 32 ms windows and keeps the model's state between them."""
+    """One stream scored window by window, synchronously (offline runs; a live session uses the batcher)."""
 
-    window_ms = WINDOW_SAMPLES * 1000 / SAMPLE_RATE
+    window_ms = WINDOW_MS
 
-    def __init__(self, session: onnxruntime.InferenceSession) -> None:
-        self._session = session
-        self._pending = np.zeros(0, dtype=np.float32)
-        self._context = np.zeros(CONTEXT_SAMPLES, dtype=np.float32)
-        self._h = np.zeros((1, 1, 128), dtype=np.float32)
-        self._c = np.zeros((1, 1, 128), dtype=np.float32)
+    def __init__(self, model: SileroModel) -> None:
+        self._model = model
+        self._windows = Windows()
+        self._state = np.zeros((STATE_SHAPE[0], 1, STATE_SHAPE[1]), dtype=np.float32)
 
     def process(self, pcm16k: bytes) -> list[float]:
-        samples = np.frombuffer(pcm16k, dtype="<i2").astype(np.float32) / 32768.0
-        self._pending = np.concatenate([self._pending, samples])
+        """Feed PCM16 audio; the speech probability of each window it completes."""
         probabilities = []
-        while len(self._pending) >= WINDOW_SAMPLES:
-            window, self._pending = self._pending[:WINDOW_SAMPLES], self._pending[WINDOW_SAMPLES:]
-            probabilities.append(self._run(window))
+        for chunk in self._windows.add(pcm16k):
+            speech, self._state = self._model.run(chunk[np.newaxis, :], self._state)
+            probabilities.append(float(speech[0]))
         return probabilities
-
-    def _run(self, window: np.ndarray) -> float:
-        chunk = np.concatenate([self._context, window])[np.newaxis, :]
-        speech, self._h, self._c = self._session.run(None, {"input": chunk, "h": self._h, "c": self._c})
-        self._context = window[-CONTEXT_SAMPLES:]
-        return float(np.asarray(speech).reshape(-1)[0])

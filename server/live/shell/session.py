@@ -74,7 +74,7 @@ def core_config(services: Services) -> CoreConfig:
             turn_model_probe_ms=s.turn_model_probe_ms if services.turn_model is not None else None,
             turn_model_threshold=s.turn_model_threshold,
         ),
-        vad_window_ms=services.vad.open_stream().window_ms,
+        vad_window_ms=services.vad.window_ms,
         output_sample_rate=services.tts.sample_rate,
         partial_interval_ms=s.partial_interval_ms,
         idle_timeout_s=s.idle_timeout_s,
@@ -99,7 +99,11 @@ class LiveSession:
         self._stopped = False
         self._uncertain: set[int] = set()  # turns whose save failed midway: a conflict may mean they were saved
         self._inputs: asyncio.Queue[tuple[float, io.Input]] = asyncio.Queue(INPUT_QUEUE)
-        self._vad = services.vad.open_stream()
+        self._vad = services.vad.open_stream(self._heard)
+        #: Probabilities that came while the input queue was full, waiting for room in order (see :meth:`_heard`).
+        self._vad_backlog: list[io.VoiceActivity] = []
+        self._backlog_task: asyncio.Task[None] | None = None
+        self._timer: asyncio.TimerHandle | None = None  # puts a Tick in at the core's next deadline
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._background: set[asyncio.Task[None]] = set()
         # Their tasks start in run(), inside the session's usage metering (tasks inherit the context they start in).
@@ -130,13 +134,29 @@ class LiveSession:
         await self.put(io.ClientText(text))
 
     async def feed_audio(self, data: bytes) -> None:
-        """An upstream frame, then what the VAD makes of it (windows of 32 ms complete every other frame)."""
+        """An upstream frame; the VAD hears it too (its windows of 32 ms complete every other frame, and their
+        probabilities come back as inputs: :meth:`_heard`)."""
         METRICS.audio_frames_received.inc()
         await self.put(io.ClientAudio(data))
         if len(data) == 640 and self.core.phase not in ("awaiting_hello", "connecting", "ended"):
-            probabilities = self._vad.process(data)
-            if probabilities:
-                await self.put(io.VoiceActivity(tuple(probabilities)))
+            self._vad.push(data)
+
+    def _heard(self, probabilities: tuple[float, ...]) -> None:
+        """The VAD's verdict on windows of audio already queued, so the core always sees audio before its VAD.
+        Called on the loop by the VAD, which cannot wait: while the queue is full (the driver is behind the
+        socket), verdicts wait in a backlog that one task puts in order as room comes."""
+        item = io.VoiceActivity(probabilities)
+        if self._vad_backlog or self._inputs.full():
+            self._vad_backlog.append(item)
+            if len(self._vad_backlog) == 1:
+                self._backlog_task = asyncio.create_task(self._put_backlog())
+        else:
+            self._inputs.put_nowait((time.monotonic(), item))
+
+    async def _put_backlog(self) -> None:
+        while self._vad_backlog:
+            await self.put(self._vad_backlog[0])
+            self._vad_backlog.pop(0)
 
     async def steer(self, command_id: str, by: str, action: str) -> None:
         await self.put(io.Steer(command_id, by, action))
@@ -145,20 +165,39 @@ class LiveSession:
 
     async def run(self) -> None:
         """Drain inputs into the core until it closes (or :meth:`stop`); carry out its commands in order."""
-        loop = asyncio.get_running_loop()
         self.interviewer.start()
         self.voice.start()
         self._prepare_upcoming()  # the greeting and the first question, before the candidate starts
-        while self.close is None and not self._stopped:
-            deadline = self.core.next_deadline()
-            # asyncio's loop clock is time.monotonic(), the clock the core's deadlines are in.
-            when = None if deadline is None else loop.time() + (deadline - time.monotonic())
-            try:
-                async with asyncio.timeout_at(when):
-                    now, item = await self._inputs.get()
-            except TimeoutError:
-                now, item = time.monotonic(), io.Tick()
-            await self._handle(now, item)
+        try:
+            while self.close is None and not self._stopped:
+                deadline = self.core.next_deadline()
+                # The timer is set again only when the deadline comes sooner (see _tick): setting one for
+                # every input cost more than handling the input (profiled).
+                if deadline is not None and (self._timer is None or deadline < self._timer.when()):
+                    self._set_timer(deadline)
+                now, item = await self._inputs.get()
+                await self._handle(now, item)
+        finally:
+            if self._timer is not None:
+                self._timer.cancel()
+
+    def _set_timer(self, deadline: float) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        # asyncio's loop clock is time.monotonic(), the clock the core's deadlines are in.
+        loop = asyncio.get_running_loop()
+        self._timer = loop.call_at(loop.time() + (deadline - time.monotonic()), self._tick)
+
+    def _tick(self) -> None:
+        """The timer: a Tick for the driver if the core's deadline has come, else (inputs moved it later) the
+        timer again, for the new deadline. With the queue full the driver has inputs to handle anyway; it sets
+        the timer again after the next one."""
+        self._timer = None
+        deadline = self.core.next_deadline()
+        if deadline is not None and deadline > time.monotonic():
+            self._set_timer(deadline)
+        elif deadline is not None and not self._inputs.full():
+            self._inputs.put_nowait((time.monotonic(), io.Tick()))
 
     def stop(self) -> None:
         """The driver stops at its next input (a cancellation alone can be lost to an input arriving with it)."""
@@ -364,6 +403,9 @@ class LiveSession:
         if self.close is None and self.core.has_unsaved_answers:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._drain_unsaved(), SAVE_GRACE_S)
+        self._vad.close()
+        if self._backlog_task is not None:
+            self._backlog_task.cancel()
         for task in list(self._tasks.values()):
             task.cancel()
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
