@@ -30,6 +30,23 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         super().__init__(*args, **kwargs)
         self.close_timeout = WS_CLOSE_TIMEOUT_S
 
+    def send_receive_event_to_app(self) -> None:
+        """Pause reading only once READ_AHEAD messages wait for the app, not after every one: uvicorn pauses and
+        resumes the socket around each message (two epoll_ctl calls per 20 ms frame, ~20 % of a frame's cost,
+        measured with py-spy at 200 sessions). Backpressure stays, bounded by READ_AHEAD messages."""
+        if self.read_paused or self.queue.qsize() >= READ_AHEAD:
+            super().send_receive_event_to_app()
+            return
+        self.read_paused = True  # the base class pauses unless it believes it already has
+        try:
+            super().send_receive_event_to_app()
+        finally:
+            self.read_paused = False
+
+
+#: Messages a socket may have waiting for the app before reading pauses.
+READ_AHEAD = 32
+
 
 #: How long a thread may hold the GIL while another waits for it (Python's default is 5 ms).
 GIL_SWITCH_INTERVAL_S = 0.001
