@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     # Off by default: on the held-out half it saved one thinking pause of 38, and costs ~90 ms of CPU per pause.
     turn_model: Literal["smart-turn", "none"] = "none"
     turn_model_path: str = ""
+    # Where `make install` put the model files taken from wheels (models.lock); none: the prefix's share/viva-models.
+    models_dir: Path | None = None
     turn_model_workers: int = Field(default=1, ge=1, le=16)  # judgements at once (one onnxruntime thread each)
 
     # OpenAI or any OpenAI-compatible server (Ollama, vLLM, llama.cpp).

@@ -1,5 +1,6 @@
 """Admission control on a real socket: a node whose event loop is stalled (real load, made here by blocking it
-for 150 ms in every 300) refuses a new candidate with 1013 and a reason, while the session it already has goes on.
+for 150 ms in every 300) refuses a new candidate with 1013 and a reason, while the session it already has goes on
+and its candidate, reconnecting, is let back in.
 """
 
 from __future__ import annotations
@@ -48,6 +49,15 @@ async def test_a_loaded_node_refuses_new_sessions_and_serves_its_own(services: S
             assert health["status"] == "busy" and health["loop_lag_p95_ms"] >= 90, health
             assert 'viva_refusals_total{limit="admission_loop_lag"} 1.0' in metrics
             assert 'viva_admission{figure="loop_lag_p95_ms"}' in metrics
+            # Its candidate loses the connection and comes back: an interview under way is never refused.
+            await first.close()
+            async with httpx.AsyncClient(base_url=url, headers=recruiter_headers(ADMIN_TOKEN)) as http:
+                async with asyncio.timeout(30):  # its old session has let go: the reconnect is not a takeover
+                    while "viva_live_sessions 0.0" not in (await http.get("/metrics")).text:
+                        await asyncio.sleep(0.1)
+            first = await LiveClient.connect(url, created["interview_id"], created["candidate_token"])
+            await first.handshake()
+            assert not first.closed.is_set() and first.messages(m.Ready)
         finally:
             stall.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -84,3 +84,31 @@ async def test_a_closed_stream_hears_nothing_more(batcher: BatchedSilero) -> Non
     await until(lambda: len(other) == 3)
     await asyncio.sleep(0.05)
     assert heard == []  # not even the windows that were already in a run when it closed
+
+
+async def test_a_failed_round_or_a_stream_closed_while_a_round_gathers_leaves_the_others_heard() -> None:
+    """The batcher's one thread hears every session of the process: a round that fails (a bad model file, a
+    runtime error) or that loses its only stream while gathering must not end it."""
+    batcher = BatchedSilero(gather_s=0.05)
+    real_run = batcher.model.run
+    failures = [RuntimeError("a bad round")]
+
+    def run_failing_once(chunks: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if failures:
+            raise failures.pop()
+        return real_run(chunks, state)
+
+    batcher.model.run = run_failing_once  # type: ignore[method-assign]
+    heard: list[float] = []
+    try:
+        leaving = batcher.open_stream(lambda probabilities: None)
+        leaving.push(silence(0.032))
+        leaving.close()  # while its round gathers: the round finds nothing to score
+        await asyncio.sleep(0.1)
+        staying = batcher.open_stream(heard.extend)
+        staying.push(silence(0.064))  # the first of its rounds fails
+        await asyncio.sleep(0.1)
+        staying.push(silence(0.064))
+        await until(lambda: len(heard) >= 2)
+    finally:
+        batcher.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,16 +15,20 @@ from server.conversation.machine import InterviewMachine, Policy
 from server.conversation.setup import InterviewSetup
 from server.text.sentences import split_sentences
 
+#: Threads of the process's builtin interviewers, their own: a reply the candidate waits for never queues behind
+#: answers being scored or uploads being decoded (asyncio's default pool).
+_REPLIES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="viva-interviewer")
+
 
 class BuiltinInterviewer:
     """A thin async face on :class:`InterviewMachine`; every decision is the machine's.
 
     Replying to a long answer costs the machine up to ~40 ms of pure Python (it reads all 8,000 characters a
     typed answer may have), which on the event loop would stall every socket of the process that long. So the
-    calls that reply run in a worker thread, where the loop still gets the GIL every switch interval. What the
-    session reads meanwhile (:meth:`snapshot`, :meth:`upcoming`, :attr:`finished`) is a copy taken at the end
-    of the last completed call, never the machine half-way through one. Calls are made one at a time (the live
-    session's interviewer desk, the text interview's request), so the machine itself is never shared."""
+    calls that reply run in worker threads of their own, where the loop still gets the GIL every switch
+    interval. What the session reads meanwhile (:meth:`snapshot`, :meth:`upcoming`, :attr:`finished`) is a copy
+    taken at the end of the last completed call, never the machine half-way through one. Calls are made one at
+    a time (the live session's interviewer desk, the text interview's request), so the machine is never shared."""
 
     def __init__(self, machine: InterviewMachine) -> None:
         self.machine = machine
@@ -65,7 +70,7 @@ class BuiltinInterviewer:
             utterance = call()
             return utterance, _Views.of(self.machine)
 
-        utterance, self._views = await asyncio.to_thread(call_and_read)
+        utterance, self._views = await asyncio.get_running_loop().run_in_executor(_REPLIES, call_and_read)
         return reply_for(utterance)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import logging
 import threading
 import time
 from collections import deque
@@ -25,6 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from server.engines.silero import STATE_SHAPE, WINDOW_MS, SileroModel, Windows
+from server.metrics import METRICS
+
+log = logging.getLogger("viva.engines")
 
 Heard = Callable[[tuple[float, ...]], None]
 #: Rounds start at most this often while windows keep coming, so that a run holds many sessions' windows
@@ -94,13 +98,19 @@ class BatchedSilero:
                     self._wake.wait(gather)  # more sessions' windows, unless a full batch comes first
                 if self._closed:
                     return
+                if not self._ready:  # the only waiting stream closed while the round gathered
+                    continue
                 last_round = time.monotonic()
                 batch = list(self._ready)
                 chunks = [stream.pending.popleft() for stream in batch]
                 for stream in batch:
                     if not stream.pending:
                         del self._ready[stream]
-            self._score(batch, chunks)
+            try:
+                self._score(batch, chunks)
+            except Exception:  # this thread hears every session of the process: it must outlive a bad round
+                METRICS.engine_errors.labels(engine="vad").inc()
+                log.exception("a round of voice activity detection failed (%d windows unheard)", len(batch))
 
     def _score(self, batch: list[BatchedStream], chunks: list[np.ndarray]) -> None:
         state = np.stack([stream.state for stream in batch], axis=1)

