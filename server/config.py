@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     whisper_beam_size: int = Field(default=5, ge=1, le=10)  # finals; partial captions use 1
     whisper_threads: int = Field(default=2, ge=1)
     # Each speech engine has its own worker threads, so nothing else (uploads, scoring) can delay speech.
-    whisper_workers: int = Field(default=1, ge=1, le=16)  # turns' transcriptions at once; captions have one more
+    whisper_workers: int = Field(default=2, ge=1, le=16)  # turns' transcriptions at once; captions have one more
     piper_workers: int = Field(default=2, ge=1, le=16)  # sentences synthesized at once
     # Synthesized sentences kept for every session of the process (fixed phrases, prepared questions); 0: none.
     tts_cache_mb: int = Field(default=64, ge=0)

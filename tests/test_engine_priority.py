@@ -91,3 +91,21 @@ async def test_a_turns_words_do_not_wait_for_a_caption_already_running(engines: 
     await asyncio.sleep(0.05)  # the caption's decode is under way
     await asyncio.gather(caption, transcribe("words", short_turn, False))
     assert finished == ["words", "caption"]
+
+
+async def test_an_executor_is_busy_while_a_job_is_queued_or_running() -> None:
+    """What a caption waits on: the live lane has nothing queued or running (a cancelled job counts off too)."""
+    pool = PriorityExecutor(1, "test-busy")
+    release = threading.Event()
+    assert not pool.busy
+    running = asyncio.create_task(pool.run(NORMAL, lambda: release.wait(5)))
+    queued = asyncio.create_task(pool.run(NORMAL, lambda: None))
+    await asyncio.sleep(0.05)
+    assert pool.busy
+    queued.cancel()
+    release.set()
+    await running
+    with pytest.raises(asyncio.CancelledError):
+        await queued
+    await asyncio.sleep(0.05)  # the worker takes the cancelled job off the queue
+    assert not pool.busy

@@ -60,6 +60,8 @@ class PriorityExecutor:
         self._order = itertools.count()
         #: Jobs finished and not yet taken by :meth:`finished` (appended by the workers; deque appends are atomic).
         self._finished: deque[JobTiming] = deque(maxlen=4096)
+        self._unfinished = 0  # jobs queued or running
+        self._count_lock = threading.Lock()
         EXECUTORS.add(self)
         for index in range(workers):
             threading.Thread(target=self._work, name=f"{name}-{index}", daemon=True).start()
@@ -67,9 +69,19 @@ class PriorityExecutor:
     async def run(self, priority: int, fn: Callable[[], T]) -> T:
         """Run ``fn`` on a worker thread when no more urgent job waits; cancelling the caller drops a queued job."""
         future: Future[object] = Future()
+        self._count(+1)
         self._queue.put((priority, next(self._order), fn, future, time.monotonic()))
         result = await asyncio.wrap_future(future)
         return result  # type: ignore[return-value]
+
+    @property
+    def busy(self) -> bool:
+        """A job is queued or running."""
+        return self._unfinished > 0
+
+    def _count(self, change: int) -> None:
+        with self._count_lock:
+            self._unfinished += change
 
     def finished(self) -> list[JobTiming]:
         """The jobs finished since the last call, oldest first."""
@@ -82,6 +94,7 @@ class PriorityExecutor:
         while True:
             priority, _order, fn, future, queued = self._queue.get()
             if not future.set_running_or_notify_cancel():
+                self._count(-1)
                 continue
             started = time.monotonic()
             try:
@@ -89,6 +102,7 @@ class PriorityExecutor:
             except BaseException as exc:  # handed to the awaiting coroutine, which decides
                 result, error = None, exc
             self._record(priority, queued, started, time.monotonic())  # before the caller can look
+            self._count(-1)
             if error is not None:
                 future.set_exception(error)
             else:
