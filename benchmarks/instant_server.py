@@ -25,11 +25,10 @@ from starlette.applications import Starlette
 
 from benchmarks.instant_engines import FixedSpeechToText, LoudnessVad, ToneTextToSpeech
 from server.app import create_app
-from server.cli import WS_MAX_SIZE, WebSocketProtocol, allow_event_loop_often
+from server.cli import allow_event_loop_often, uvicorn_options
 from server.config import Settings
 from server.conversation.factory import create_interviewer_factory
 from server.engines.base import VoiceActivity
-from server.logs import configure_logging
 from server.metrics import METRICS
 from server.services.auth import recruiter_auth
 from server.services.runtime import Services
@@ -85,21 +84,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
     os.environ[VAD_ENV] = args.vad
-    log_level = Settings().log_level
-    log_config = configure_logging(log_level)
-    log_config["handlers"]["stderr"]["stream"] = "ext://sys.stderr"  # the workers get it pickled: a name, not a file
-    uvicorn.run(
-        "benchmarks.instant_server:app",
-        factory=True,
-        workers=args.workers,
-        host=args.host,
-        port=args.port,
-        ws=WebSocketProtocol,
-        ws_per_message_deflate=False,
-        ws_max_size=WS_MAX_SIZE,
-        log_level=log_level,
-        log_config=log_config,
-    )
+    options = uvicorn_options("benchmarks.instant_server:app", args.host, args.port, Settings().log_level)
+    uvicorn.run(**options, workers=args.workers)
 
 
 if __name__ == "__main__":

@@ -68,6 +68,25 @@ def worker_app() -> Starlette:
     return create_app(Settings())
 
 
+def uvicorn_options(app: str, host: str, port: int, log_level: str) -> dict[str, Any]:
+    """How every Viva server runs on uvicorn (``viva serve``, and the benchmarks' server): ``app`` is an import
+    string of an app factory, so that worker processes can build their own."""
+    from server.logs import configure_logging
+
+    return dict(
+        app=app,
+        factory=True,
+        host=host,
+        port=port,
+        ws="server.cli:WebSocketProtocol",
+        ws_max_size=WS_MAX_SIZE,
+        # Compressing 20 ms PCM frames saves nothing and costs CPU on every frame (measured: a third of it).
+        ws_per_message_deflate=False,
+        log_level=log_level,
+        log_config=configure_logging(log_level),
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     settings = Settings()
     parser = argparse.ArgumentParser(prog="viva", description="Viva, the real-time voice interviewer")
@@ -92,20 +111,7 @@ def main(argv: list[str] | None = None) -> None:
         # it listens is also where people open it (links, the sign-in link) unless VIVA_PUBLIC_URL says.
         os.environ.update(VIVA_HOST=args.host, VIVA_PORT=str(args.port), VIVA_WORKERS=str(workers))
         settings = Settings()
-        from server.logs import configure_logging as logging_config
-
-        options: dict[str, Any] = dict(
-            app="server.cli:worker_app",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            ws="server.cli:WebSocketProtocol",
-            ws_max_size=WS_MAX_SIZE,
-            # Compressing 20 ms PCM frames saves nothing and costs CPU on every frame (measured: a third of it).
-            ws_per_message_deflate=False,
-            log_level=settings.log_level,
-            log_config=logging_config(settings.log_level),
-        )
+        options = uvicorn_options("server.cli:worker_app", args.host, args.port, settings.log_level)
         if workers == 1:
             uvicorn.run(**options)  # the app says where to open it once it has started
             return
