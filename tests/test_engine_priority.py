@@ -87,7 +87,8 @@ async def test_a_turns_words_do_not_wait_for_a_caption_already_running(engines: 
         await stt.transcribe(pcm, partial=partial)
         finished.append(name)
 
-    caption = asyncio.create_task(transcribe("caption", long_answer, True))
+    # Twice over (~25 s of speech): its pass on one thread takes several times the short turn's, however loaded.
+    caption = asyncio.create_task(transcribe("caption", long_answer * 2, True))
     await asyncio.sleep(0.05)  # the caption's decode is under way
     await asyncio.gather(caption, transcribe("words", short_turn, False))
     assert finished == ["words", "caption"]
