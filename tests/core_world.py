@@ -173,6 +173,14 @@ class World:
                 out += samples.tobytes()
         return bytes(out)
 
+    def label(self, pcm: bytes, word: str) -> bytes:
+        """``pcm`` with every frame marked as ``word``: the fake recogniser hears it there (two samples per frame
+        change, so the echo guard still recognises an echo)."""
+        self._words.append(word)
+        samples = np.frombuffer(pcm[: len(pcm) - len(pcm) % INPUT_FRAME_BYTES], dtype="<i2").reshape(-1, 320).copy()
+        samples[:, 0], samples[:, 1] = MARK, len(self._words) - 1
+        return samples.tobytes()
+
     def start(self) -> None:
         self.send(m.Hello(client="core-test"))
         self.send(m.Start())

@@ -143,8 +143,11 @@ class LiveClient:
                     return r.message
             return None
 
-        async with self._new:
-            await asyncio.wait_for(self._new.wait_for(lambda: found() is not None or self.closed.is_set()), timeout)
+        try:
+            async with self._new:
+                await asyncio.wait_for(self._new.wait_for(lambda: found() is not None or self.closed.is_set()), timeout)
+        except TimeoutError:
+            raise AssertionError(f"no such message in {timeout} s; the session's messages:\n{dump(self)}") from None
         result = found()
         if result is None:
             raise AssertionError(f"connection closed ({self.close_code} {self.close_reason}) before the message came")

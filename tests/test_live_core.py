@@ -187,6 +187,29 @@ def test_verifying_a_barge_in_never_blocks_the_session() -> None:
     assert world.of(m.Interrupted)
 
 
+@pytest.mark.parametrize("check_s", [0.2, 0.6, 1.0, 1.5, 2.5, 4.0])
+def test_a_backchannel_then_noise_then_echo_never_interrupt_however_slow_the_check(check_s: float) -> None:
+    """On a loaded machine the check of the "mm-hm" answers while the noise after it plays: what it heard was
+    harmless and is over, so the noise and then the echo are judged on their own, not as one long run of
+    speech that interrupts by its length alone, or whose echo the recogniser hears as words."""
+    world = World.create(turns=TurnConfig(barge_in_confirm_ms=250))
+    world.delays.barge_in = check_s
+    world.start()
+    speaking_question_one(world, played_s=2.5)
+    spoken = {"mm": "Mm-hmm.", "hiss": "", "echo": "they can see by forty percent"}
+    world.hear = lambda words, purpose: " ".join(spoken.get(w, w) for w in words.split()).strip()
+    world.say("mm mm")
+    world.silence(0.6)
+    hiss = world.label(bytes(640 * 40), "hiss")  # 0.8 s the VAD takes for speech
+    world.stream(hiss, [0.9] * 40)
+    world.silence(0.3)
+    echo = world.label(world.echo_of_last_utterance(1.6), "echo")
+    world.stream(echo, [0.95] * (len(echo) // 640))
+    world.until_listening()
+    assert world.of(m.Interrupted) == []
+    assert world.of(m.FinalTranscript) == []
+
+
 def test_speech_that_simply_goes_on_interrupts_before_its_words_are_known() -> None:
     world = World.create(turns=TurnConfig(barge_in_confirm_ms=250))
     world.delays.barge_in = 5.0

@@ -257,6 +257,11 @@ def test_a_short_first_word_before_a_pause_starts_the_turn_it_belongs_to(
         ("Amen.", True, "listen_more"),  # the first 250 ms of "mm-hmm"
         ("Amen.", False, "ignore"),
         ("(coughs)", False, "ignore"),
+        ("Yeah man.", False, "ignore"),  # a murmured "mm-hmm", as Whisper tiny hears it on some alignments
+        ("Yeah man.", True, "listen_more"),
+        ("Yeah, so I think", False, "interrupt"),
+        ("Okay, wait.", True, "interrupt"),
+        ("Oh okay.", False, "ignore"),
         ("", True, "listen_more"),
     ],
 )

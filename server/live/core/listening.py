@@ -45,7 +45,8 @@ POST_ROLL_MS = 200
 SEGMENT_GAP_MS = 700
 #: Partial captions re-decode at most this much of the current segment.
 PARTIAL_WINDOW_MS = 20_000
-#: Speech over the interviewer that lasts this long interrupts it even before its words are known.
+#: Speech over the interviewer that goes on this long without a pause interrupts it even before its words are
+#: known.
 LONG_BARGE_IN_MS = 1200
 #: The turn model hears at most this much of the end of the turn.
 JUDGED_MS = 8000
@@ -72,11 +73,14 @@ def barge_in_verdict(words: str, *, more_to_hear: bool) -> BargeInVerdict:
     start of "mm-hmm", "Action." for "Actually"). A backchannel, or one word that does not take the floor by
     itself, is judged again on the longer audio while there is speech the check did not hear; once it heard
     all of it, it was not a bid for the floor. Two words or more, or a word like "sorry" or "wait",
-    interrupt at once.
+    interrupt at once. Backchannel words in front do not count ("yeah, so I think" is three words after "yeah"):
+    Whisper often hears a murmured "mm-hmm" as "Yeah man.", which is not a bid for the floor.
     """
     if is_backchannel(words):
         return "listen_more" if more_to_hear else "ignore"
     spoken = word_tokens(words)
+    while spoken and _BACKCHANNEL.match(spoken[0]):
+        spoken = spoken[1:]
     if len(spoken) >= 2 or (spoken and _FLOOR_TAKING.match(spoken[0])):
         return "interrupt"
     return "listen_more" if more_to_hear else "ignore"
@@ -193,6 +197,7 @@ class Listener:
         self._last_partial_ms = 0.0
         # Barge-in check: (job, speech start, end of the audio it hears).
         self._verify: tuple[int, float, float] | None = None
+        self._run_ms = 0.0  # where the current run of speech (no pause inside) began
         self._judging: tuple[int, float] | None = None  # the turn model's job, and the speech end it judges
         self.interviewer_speaking = False
         #: Segment transcriptions that failed (the engine's fault, not silence): the core says so.
@@ -223,11 +228,17 @@ class Listener:
             for event in self.detector.feed(probability, self.vad_ms, self.window_ms):
                 self._on_event(now, event, commands, signals)
             self.vad_ms += self.window_ms
-        verifying_long = self._verify is not None and self.vad_ms - self._verify[1] >= LONG_BARGE_IN_MS
+        verifying_long = (
+            self._verify is not None and self.vad_ms - max(self._verify[1], self._run_ms) >= LONG_BARGE_IN_MS
+        )
         if verifying_long and self.detector.candidate_speaking:
             self._drop_verification(commands)
-            commands.append(Count("barge_in", "long_speech"))
-            signals.append(Interrupt())
+            if self.echo.is_echo(self.audio.between(self._run_ms, self.vad_ms)):
+                commands.append(Count("barge_in", "echo"))
+                self._reject(commands)
+            else:
+                commands.append(Count("barge_in", "long_speech"))
+                signals.append(Interrupt())
         if self.detector.candidate_speaking:
             self._maybe_partial(commands)
         return commands, signals
@@ -260,8 +271,13 @@ class Listener:
                 if verdict == "interrupt":
                     commands.append(Count("barge_in", "accepted"))
                     signals.append(Interrupt())
-                elif verdict == "listen_more":
+                elif verdict == "listen_more" and self._run_ms <= heard_until:
                     self._verify_barge_in(at_ms, commands)
+                elif verdict == "listen_more":
+                    # What the check heard is over and harmless; the speech since then (noise, the
+                    # interviewer's echo, the candidate) must be confirmed and checked on its own.
+                    commands.append(Count("barge_in", "backchannel"))
+                    self._reject(commands)
                 else:
                     commands.append(Count("barge_in", "backchannel"))
                     self._reject(commands)
@@ -299,9 +315,10 @@ class Listener:
 
     def _on_event(self, now: float, event: object, commands: list[Command], signals: list[Signal]) -> None:
         match event:
-            case SpeechStarted(at_ms=at_ms, barge_in=barge_in):
+            case SpeechStarted(at_ms=at_ms, barge_in=barge_in, run_ms=run_ms):
                 commands.append(Send(m.SpeechActivity(active=True, at_ms=int(at_ms))))
                 self.turn = SpokenTurn(start_ms=at_ms, started_at=now, segments=[Segment(start_ms=at_ms)])
+                self._run_ms = run_ms
                 self._last_partial_ms = self.vad_ms
                 if barge_in and self.interviewer_speaking:
                     self._verify_barge_in(at_ms, commands)
@@ -310,6 +327,7 @@ class Listener:
             case JudgeDue(speech_end_ms=speech_end_ms):
                 self._judge(speech_end_ms, commands)
             case PauseEnded(at_ms=at_ms):
+                self._run_ms = at_ms - self.window_ms
                 self._drop_judging(commands)
                 self._resume(at_ms, commands)
                 signals.append(Resumed())
@@ -416,8 +434,8 @@ class Listener:
     # ------------------------------------------------------------------ barge-in
 
     def _verify_barge_in(self, at_ms: float, commands: list[Command]) -> None:
-        audio = self.audio.between(at_ms, self.vad_ms)
-        if self.echo.is_echo(audio):
+        # The echo is judged on the run of speech going on: a short sound chained before it would hide it.
+        if self.echo.is_echo(self.audio.between(max(at_ms, self._run_ms), self.vad_ms)):
             commands.append(Count("barge_in", "echo"))
             self._reject(commands)
             return

@@ -66,10 +66,12 @@ class Phase(Enum):
 
 @dataclass(frozen=True)
 class SpeechStarted:
-    """Confirmed speech; ``at_ms`` is where it began (before the confirmation delay)."""
+    """Confirmed speech; ``at_ms`` is where it began (before the confirmation delay), with the short sounds
+    chained before it; ``run_ms`` is where the run of speech that was confirmed began."""
 
     at_ms: float
     barge_in: bool
+    run_ms: float
 
 
 @dataclass(frozen=True)
@@ -336,13 +338,14 @@ class TurnDetector:
         if end_ms - self._run_start < confirm:
             return []
         self.phase = Phase.TALKING
-        began = self._run_start if self._chain is None else self._chain[0]
+        run = self._run_start
+        began = run if self._chain is None else self._chain[0]
         self._turn_start = max(began, end_ms - self.config.speech_lookback_ms)
         self._last_speech_end = end_ms
         self._run_start = None
         self._chain = None
         self._paused = False
-        return [SpeechStarted(at_ms=self._turn_start, barge_in=self.interviewer_speaking)]
+        return [SpeechStarted(at_ms=self._turn_start, barge_in=self.interviewer_speaking, run_ms=run)]
 
     def _feed_talking(self, end_ms: float) -> list[TurnEvent]:
         events: list[TurnEvent] = []
