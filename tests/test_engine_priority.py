@@ -8,9 +8,10 @@ import asyncio
 import threading
 import time
 
+import numpy as np
 import pytest
 
-from server.engines.embedded import window_seconds
+from server.engines.embedded import MIN_WINDOW_S, fitted_window, window_seconds
 from server.engines.priority import BACKGROUND, EXECUTORS, NORMAL, URGENT, PriorityExecutor
 
 
@@ -50,6 +51,32 @@ async def test_an_error_reaches_the_caller() -> None:
 @pytest.mark.parametrize(("seconds", "window"), [(0.3, 2), (1.0, 2), (4.2, 6), (12.0, 13), (29.5, 30), (90.0, 30)])
 def test_the_whisper_window_holds_the_utterance_with_a_second_to_spare(seconds: float, window: int) -> None:
     assert window_seconds(int(seconds * 16_000)) == window
+
+
+@pytest.mark.parametrize(("frames", "fitted"), [(150, 1000), (420, 1000), (1230, 1400), (2950, 3000), (3500, 3000)])
+def test_mel_features_are_padded_to_the_fitted_window_not_to_30_s(frames: int, fitted: int) -> None:
+    features = np.ones((80, frames), dtype=np.float32)
+    padded = fitted_window(features)
+    assert padded.shape == (80, fitted)
+    assert padded[:, : min(frames, fitted)].all() and not padded[:, frames:].any()
+
+
+def test_whisper_encodes_a_window_that_fits_the_utterance(engines: tuple) -> None:
+    """faster-whisper 1.2 pads every window to 30 s, which made a one-second check cost ~0.6 s of CPU: the
+    encoder must see a window fitted to the utterance."""
+    from tests.speech import speak
+
+    stt = engines[0]
+    pcm = speak("Sorry, could you repeat the question?")
+    seen: list[int] = []
+    encode = stt._model.encode
+    stt._model.encode = lambda features: (seen.append(features.shape[-1]), encode(features))[1]
+    try:
+        heard = stt.transcribe_now(pcm)
+    finally:
+        del stt._model.encode
+    assert seen == [100 * MIN_WINDOW_S]  # a 2 s question, in the shortest window Whisper decodes well
+    assert heard.text.lower().startswith("sorry, could you repeat")
 
 
 async def test_each_job_is_timed_queued_and_running_by_priority() -> None:

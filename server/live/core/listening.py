@@ -45,8 +45,8 @@ POST_ROLL_MS = 200
 SEGMENT_GAP_MS = 700
 #: Partial captions re-decode at most this much of the current segment.
 PARTIAL_WINDOW_MS = 20_000
-#: Speech over the interviewer that goes on this long without a pause interrupts it even before its words are
-#: known.
+#: Speech over the interviewer that goes on this long (pauses shorter than the turn's chain gap inside it)
+#: interrupts it even before its words are known.
 LONG_BARGE_IN_MS = 1200
 #: The turn model hears at most this much of the end of the turn.
 JUDGED_MS = 8000
@@ -198,6 +198,8 @@ class Listener:
         # Barge-in check: (job, speech start, end of the audio it hears).
         self._verify: tuple[int, float, float] | None = None
         self._run_ms = 0.0  # where the current run of speech (no pause inside) began
+        self._burst_ms = 0.0  # where the current burst began: speech whose pauses are all shorter than a gap
+        self._pause_from_ms = 0.0  # where the current (or last) pause inside the turn began
         self._judging: tuple[int, float] | None = None  # the turn model's job, and the speech end it judges
         self.interviewer_speaking = False
         #: Segment transcriptions that failed (the engine's fault, not silence): the core says so.
@@ -228,10 +230,11 @@ class Listener:
             for event in self.detector.feed(probability, self.vad_ms, self.window_ms):
                 self._on_event(now, event, commands, signals)
             self.vad_ms += self.window_ms
-        verifying_long = (
-            self._verify is not None and self.vad_ms - max(self._verify[1], self._run_ms) >= LONG_BARGE_IN_MS
-        )
-        if verifying_long and self.detector.candidate_speaking:
+        # Speech that goes on while its check is out interrupts: a burst (a comma's pause stays inside it) long
+        # enough, whose latest run is long enough to tell the interviewer's echo from the candidate.
+        long_burst = self.vad_ms - max(self._verify[1], self._burst_ms) >= LONG_BARGE_IN_MS if self._verify else False
+        judged_run = self.vad_ms - self._run_ms >= self.detector.config.barge_in_confirm_ms
+        if long_burst and judged_run and self.detector.candidate_speaking:
             self._drop_verification(commands)
             if self.echo.is_echo(self.audio.between(self._run_ms, self.vad_ms)):
                 commands.append(Count("barge_in", "echo"))
@@ -271,11 +274,11 @@ class Listener:
                 if verdict == "interrupt":
                     commands.append(Count("barge_in", "accepted"))
                     signals.append(Interrupt())
-                elif verdict == "listen_more" and self._run_ms <= heard_until:
+                elif verdict == "listen_more" and self._burst_ms <= heard_until:
                     self._verify_barge_in(at_ms, commands)
                 elif verdict == "listen_more":
-                    # What the check heard is over and harmless; the speech since then (noise, the
-                    # interviewer's echo, the candidate) must be confirmed and checked on its own.
+                    # What the check heard is over and harmless, and a new burst began after a pause: it
+                    # (noise, the interviewer's echo, the candidate) is confirmed and checked on its own.
                     commands.append(Count("barge_in", "backchannel"))
                     self._reject(commands)
                 else:
@@ -318,16 +321,19 @@ class Listener:
             case SpeechStarted(at_ms=at_ms, barge_in=barge_in, run_ms=run_ms):
                 commands.append(Send(m.SpeechActivity(active=True, at_ms=int(at_ms))))
                 self.turn = SpokenTurn(start_ms=at_ms, started_at=now, segments=[Segment(start_ms=at_ms)])
-                self._run_ms = run_ms
+                self._run_ms = self._burst_ms = run_ms
                 self._last_partial_ms = self.vad_ms
                 if barge_in and self.interviewer_speaking:
                     self._verify_barge_in(at_ms, commands)
             case PauseStarted(speech_end_ms=speech_end_ms):
+                self._pause_from_ms = speech_end_ms
                 self._speculate(speech_end_ms, commands)
             case JudgeDue(speech_end_ms=speech_end_ms):
                 self._judge(speech_end_ms, commands)
             case PauseEnded(at_ms=at_ms):
                 self._run_ms = at_ms - self.window_ms
+                if self._run_ms - self._pause_from_ms >= self.detector.config.chain_gap_ms:
+                    self._burst_ms = self._run_ms
                 self._drop_judging(commands)
                 self._resume(at_ms, commands)
                 signals.append(Resumed())
