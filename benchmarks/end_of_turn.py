@@ -6,8 +6,11 @@ thinking pause, the candidate is not done) and run through the live session's ow
 (:class:`server.live.core.listening.Listener`: the turn detector, speculative transcription, segments) with
 the real engines: Silero VAD on every window and Whisper tiny.en on every transcription the core asks for.
 Time is the audio's: a transcription's result arrives as long after its request as Whisper took to compute
-it here, one at a time, most urgent first (as on a server with one Whisper worker and no other session), so
-a run is far faster than real time yet decides as a live session would on an idle node.
+it here, on the product's lanes (:class:`Lanes`: the turn's words and barge-in checks on
+``VIVA_WHISPER_WORKERS`` workers, most urgent first; captions on a worker of their own that waits for the
+live lane to rest, at most ``CAPTION_YIELD_S``), so a run is far faster than real time yet decides as a live
+session would on an idle node. Jobs that overlap are each timed alone: on 2 cores they would share the CPU,
+so latencies here are a lower bound where captions and words overlap.
 
 For each end-of-turn setting (the silence that ends a finished-sounding answer) it reports:
 
@@ -45,7 +48,7 @@ from benchmarks.support import machine, percentile
 from protocol import messages as m
 from protocol.audio import INPUT_FRAME_BYTES, INPUT_FRAME_MS
 from server.config import Settings
-from server.engines.embedded import WhisperSpeechToText
+from server.engines.embedded import CAPTION_YIELD_S, WhisperSpeechToText
 from server.engines.silero import SileroModel, SileroStream
 from server.live.core.echo import EchoGuard
 from server.live.core.io import CancelJob, Jobs, JudgeTurn, Send, Transcribe
@@ -154,6 +157,49 @@ class Recogniser:
         return text, confidence, elapsed_ms
 
 
+class Lanes:
+    """Whisper's lanes as the product has them (``WhisperSpeechToText``), in audio time: ``workers`` for the
+    turns' words and barge-in checks, most urgent first, and one for captions, which starts a caption once the
+    live lane has nothing queued or running, or after it waited ``CAPTION_YIELD_S``. A job's result is due as
+    long after it starts as Whisper took to compute it here (alone)."""
+
+    def __init__(self, workers: int, recognise: Recogniser) -> None:
+        self.recognise = recognise
+        self.free_ms = {"live": [0.0] * workers, "caption": [0.0]}
+        self.waiting: dict[str, list[tuple[int, int, float, Transcribe]]] = {"live": [], "caption": []}
+        self.running: list[tuple[float, str, int, str, float | None]] = []  # (due, lane, job, text, confidence)
+
+    def request(self, now_ms: float, command: Transcribe) -> None:
+        lane = "caption" if command.purpose == "partial" else "live"
+        heapq.heappush(self.waiting[lane], (PRIORITY[command.purpose], command.job, now_ms, command))
+
+    def due(self, now_ms: float, cancelled: set[int]) -> list[tuple[int, str, float | None]]:
+        """Start what can start by ``now_ms``; return the results due by then, in order."""
+        self._start(now_ms, cancelled)
+        ready = sorted(r for r in self.running if r[0] <= now_ms)
+        self.running = [r for r in self.running if r[0] > now_ms]
+        return [(job, text, confidence) for _due, _lane, job, text, confidence in ready]
+
+    def _start(self, now_ms: float, cancelled: set[int]) -> None:
+        for lane in ("live", "caption"):
+            queue = self.waiting[lane]
+            while queue:
+                if queue[0][1] in cancelled:
+                    heapq.heappop(queue)
+                    continue
+                free = [i for i, at in enumerate(self.free_ms[lane]) if at <= now_ms]
+                if not free:
+                    break
+                _priority, job, asked_ms, request = queue[0]
+                live_busy = bool(self.waiting["live"]) or any(r[1] == "live" for r in self.running)
+                if lane == "caption" and live_busy and now_ms - asked_ms < CAPTION_YIELD_S * 1000:
+                    break
+                heapq.heappop(queue)
+                text, confidence, cost_ms = self.recognise(request.pcm, request.purpose != "segment")
+                self.free_ms[lane][free[0]] = now_ms + cost_ms
+                self.running.append((now_ms + cost_ms, lane, job, text, confidence))
+
+
 def is_turn_end(message: object) -> bool:
     """``speech`` ``active: false``: the decision that the candidate's turn is over."""
     return isinstance(message, m.SpeechActivity) and not message.active
@@ -172,12 +218,10 @@ def run_answer(
     verdicts: list[tuple[float, int, float]] = []  # (arrives at ms, job, probability), in order
     model_free_ms = 0.0
     listener.detector.expect_answer(answer.question, 0.0)
-    waiting: list[tuple[int, int, Transcribe]] = []  # (priority, job, request) not started yet
-    running: tuple[float, int, str, float | None] | None = None  # (done at ms, job, text, confidence)
+    lanes = Lanes(Settings().whisper_workers, recognise)
     cancelled: set[int] = set()
     decisions: list[float] = []
     turns: list[str] = []
-    worker_free_ms = 0.0
 
     def take(now_ms: float, commands: Sequence[object], signals: Sequence[object]) -> None:
         nonlocal model_free_ms
@@ -187,7 +231,7 @@ def run_answer(
                 model_free_ms = max(model_free_ms, now_ms) + cost_ms
                 verdicts.append((model_free_ms, command.job, probability))
             elif isinstance(command, Transcribe):
-                heapq.heappush(waiting, (PRIORITY[command.purpose], command.job, command))
+                lanes.request(now_ms, command)
             elif isinstance(command, CancelJob):
                 cancelled.add(command.job)
             elif (
@@ -206,20 +250,7 @@ def run_answer(
             _arrives, job, probability = verdicts.pop(0)
             if job not in cancelled:
                 listener.on_judged(job, probability)
-        while True:  # the recogniser's work due by now, one job at a time
-            if running is None:
-                while waiting and waiting[0][1] in cancelled:
-                    heapq.heappop(waiting)
-                if not waiting:
-                    break
-                _priority, job, request = heapq.heappop(waiting)
-                text, confidence, cost_ms = recognise(request.pcm, request.purpose != "segment")
-                running = (max(worker_free_ms, now_ms) + cost_ms, job, text, confidence)
-                worker_free_ms = running[0]
-            if running[0] > now_ms:
-                break
-            _done, job, text, confidence = running
-            running = None
+        for job, text, confidence in lanes.due(now_ms, cancelled):
             if job not in cancelled:
                 take(now_ms, *listener.on_transcript(job, text, confidence))
         frame = answer.pcm[index : index + INPUT_FRAME_BYTES]

@@ -257,6 +257,9 @@ def test_a_short_first_word_before_a_pause_starts_the_turn_it_belongs_to(
         ("Amen.", True, "listen_more"),  # the first 250 ms of "mm-hmm"
         ("Amen.", False, "ignore"),
         ("(coughs)", False, "ignore"),
+        ("M. M. M. M. M.", True, "listen_more"),  # "mm hmm" and its pause, as Whisper heard it on a loaded node
+        ("M-M-", False, "ignore"),
+        ("Hmm, mhm.", False, "ignore"),
         ("Yeah man.", False, "ignore"),  # a murmured "mm-hmm", as Whisper tiny hears it on some alignments
         ("Yeah man.", True, "listen_more"),
         ("Yeah, so I think", False, "interrupt"),

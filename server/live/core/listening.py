@@ -45,14 +45,18 @@ POST_ROLL_MS = 200
 SEGMENT_GAP_MS = 700
 #: Partial captions re-decode at most this much of the current segment.
 PARTIAL_WINDOW_MS = 20_000
-#: Speech over the interviewer that goes on this long (pauses shorter than the turn's chain gap inside it)
+#: Speech over the interviewer that goes on this long (pauses shorter than :data:`BURST_GAP_MS` inside it)
 #: interrupts it even before its words are known.
 LONG_BARGE_IN_MS = 1200
+#: A pause this long inside speech over the interviewer ends a burst of it (the long-speech rule starts again,
+#: and what a check judged harmless stays behind); a comma's pause (150-350 ms) stays inside one.
+BURST_GAP_MS = 400
 #: The turn model hears at most this much of the end of the turn.
 JUDGED_MS = 8000
 
+#: "[mh-]*m[mh-]*": a hum as Whisper writes it, however it splits it ("M. M. M.", "M-M-", "Mm-hmm", "hmm").
 _BACKCHANNEL = re.compile(
-    r"^(m+-?h?m+|mhm|uh-?huh|uh-?uh|uh|um|hm+|yeah|yes|yep|ok(ay)?|right|sure|got it|i see|ah|oh|cough|"
+    r"^([mh-]*m[mh-]*|uh-?huh|uh-?uh|uh|um|yeah|yes|yep|ok(ay)?|right|sure|got it|i see|ah|oh|cough|"
     r"thank you|thanks|you|alright|all right)$"
 )
 
@@ -332,7 +336,7 @@ class Listener:
                 self._judge(speech_end_ms, commands)
             case PauseEnded(at_ms=at_ms):
                 self._run_ms = at_ms - self.window_ms
-                if self._run_ms - self._pause_from_ms >= self.detector.config.chain_gap_ms:
+                if self._run_ms - self._pause_from_ms >= BURST_GAP_MS:
                     self._burst_ms = self._run_ms
                 self._drop_judging(commands)
                 self._resume(at_ms, commands)
