@@ -236,7 +236,8 @@ class Listener:
             self.vad_ms += self.window_ms
         # Speech that goes on while its check is out interrupts: a burst (a comma's pause stays inside it) long
         # enough, whose latest run is long enough to tell the interviewer's echo from the candidate.
-        long_burst = self.vad_ms - max(self._verify[1], self._burst_ms) >= LONG_BARGE_IN_MS if self._verify else False
+        verify = self._verify
+        long_burst = verify is not None and self.vad_ms - max(verify[1], self._burst_ms) >= LONG_BARGE_IN_MS
         judged_run = self.vad_ms - self._run_ms >= self.detector.config.barge_in_confirm_ms
         if long_burst and judged_run and self.detector.candidate_speaking:
             self._drop_verification(commands)
@@ -280,12 +281,10 @@ class Listener:
                     signals.append(Interrupt())
                 elif verdict == "listen_more" and self._burst_ms <= heard_until:
                     self._verify_barge_in(at_ms, commands)
-                elif verdict == "listen_more":
-                    # What the check heard is over and harmless, and a new burst began after a pause: it
-                    # (noise, the interviewer's echo, the candidate) is confirmed and checked on its own.
-                    commands.append(Count("barge_in", "backchannel"))
-                    self._reject(commands)
                 else:
+                    # Not a bid for the floor; or what the check heard is over and harmless, and a new burst
+                    # began after a pause: it (noise, the interviewer's echo, the candidate) is confirmed and
+                    # checked on its own.
                     commands.append(Count("barge_in", "backchannel"))
                     self._reject(commands)
         elif purpose == "segment":
