@@ -165,7 +165,7 @@ class Lanes:
 
     def __init__(self, workers: int, recognise: Recogniser) -> None:
         self.recognise = recognise
-        self.free_ms = {"live": [0.0] * workers, "caption": [0.0]}
+        self.workers = {"live": workers, "caption": 1}
         self.waiting: dict[str, list[tuple[int, int, float, Transcribe]]] = {"live": [], "caption": []}
         self.running: list[tuple[float, str, int, str, float | None]] = []  # (due, lane, job, text, confidence)
 
@@ -187,8 +187,8 @@ class Lanes:
                 if queue[0][1] in cancelled:
                     heapq.heappop(queue)
                     continue
-                free = [i for i, at in enumerate(self.free_ms[lane]) if at <= now_ms]
-                if not free:
+                busy = sum(1 for due, on, *_ in self.running if on == lane and due > now_ms)
+                if busy >= self.workers[lane]:
                     break
                 _priority, job, asked_ms, request = queue[0]
                 live_busy = bool(self.waiting["live"]) or any(r[1] == "live" for r in self.running)
@@ -196,7 +196,6 @@ class Lanes:
                     break
                 heapq.heappop(queue)
                 text, confidence, cost_ms = self.recognise(request.pcm, request.purpose != "segment")
-                self.free_ms[lane][free[0]] = now_ms + cost_ms
                 self.running.append((now_ms + cost_ms, lane, job, text, confidence))
 
 
