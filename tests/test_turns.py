@@ -18,6 +18,7 @@ from server.live.core.turns import (
     expected_answer_words,
     owes_more,
     silence_needed,
+    statements,
 )
 
 WINDOW = 32.0
@@ -280,6 +281,9 @@ def test_speech_over_the_interviewer_is_judged_by_its_first_words(words: str, mo
         ("I'd say there are two big ones. The first is scope creep. The second is the vendor.", False),
         ("The big ones are usage dropping, our champion leaving, and tickets piling up.", False),  # given inline
         ("First, I send a short introduction with my phone number.", True),
+        # Speech recognition writes numbers as digits, and a point's number as a sentence of its own.
+        ("I check 3 things before the huddle. 1. The volume forecast by hour. 2. Who called out.", True),
+        ("I check 3 things. 1. The forecast. 2. Who called out. 3. What is down.", False),
         ("I led the migration and it took three months.", False),
     ],
 )
@@ -295,6 +299,35 @@ def test_an_open_question_is_rarely_answered_in_one_sentence() -> None:
     assert silence_needed(one, 10, CONFIG, expected_sentences=2) == CONFIG.unfinished_silence_ms
     two = one + " Before that I was the tech lead on a smaller project."
     assert silence_needed(two, 10, CONFIG, expected_sentences=2) == CONFIG.end_silence_ms
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        # Two spoken sentences that speech recognition joined with a comma (heard so in the turn benchmark).
+        ("We chose posters for its strong consistency, the whole team already knew how to run it in production.", 2),
+        ("The project was late, so I cut the scope to three features, we shipped on time.", 3),
+        ("I asked each of them to write down the trade-offs, and we picked one together.", 2),
+        ("I would cache the catalog close to the users, entries are invalidated when the stock changes.", 2),
+        ("We moved the labels to eye level, which was cheap.", 1),
+        ("The big ones for me are usage dropping, our champion leaving and support tickets piling up.", 1),
+        # One statement: an introducing phrase, an aside, or no new subject after the comma.
+        ("At my last job, I led a team of six engineers.", 1),
+        ("When the deploy failed at midnight, we rolled it back.", 1),
+        ("I lock out and tag the breaker myself, even if someone tells me it's already off.", 1),
+        ("Honestly, a logic analyzer.", 1),
+        ("I led a team. Then we shipped.", 2),
+    ],
+)
+def test_statements_count_sentences_a_comma_joined(text: str, count: int) -> None:
+    assert statements(text) == count
+
+
+def test_a_comma_spliced_second_sentence_answers_an_open_question() -> None:
+    spliced = "We chose Postgres for its strong consistency, the whole team already knew how to run it in production."
+    assert silence_needed(spliced, 15, CONFIG, expected_sentences=2) == CONFIG.end_silence_ms
+    opening = "At my last job, I led a team of six engineers for about two years."
+    assert silence_needed(opening, 10, CONFIG, expected_sentences=2) == CONFIG.unfinished_silence_ms
 
 
 def test_speech_heard_as_no_word_at_all_is_judged_like_a_fragment() -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from itertools import pairwise
 
 from server.text.sentences import split_sentences
 
@@ -130,11 +131,15 @@ _OPEN_QUESTION = re.compile(
 )
 #: An answer that announces a count ("there were three reasons", "two big ones") owes that many points.
 _ANNOUNCED = re.compile(
-    r"\b(two|three|four|five|a couple of|a few|several)\s+(?:[a-z-]+\s+){0,2}?"
+    r"\b(two|three|four|five|[2-5]|a couple of|a few|several)\s+(?:[a-z-]+\s+){0,2}?"
     r"(things|reasons|ones|steps|ways|points|parts|areas|factors|lessons|changes|signals|risks|questions|problems|"
     r"options|goals|stages|phases|rules|priorities|ideas|examples|mistakes|habits|skills|metrics|checks)\b"
 )
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "a couple of": 2, "a few": 2, "several": 3}
+_COUNTS |= {str(count): count for count in range(2, 6)}  # speech recognition writes "3 things" as often
+#: A number alone, the mark of a numbered point ("1. The volume forecast."), which speech recognition makes a
+#: sentence of its own: it is no point.
+_POINT_NUMBER = re.compile(r"^(\d+|one|two|three|four|five)[.)]?$")
 #: A point that opens a list ("First, ...", "One, ...") promises the next.
 _LIST_OPENER = re.compile(r"^(first|firstly|the first|one|first of all|to start|to begin with)\b")
 #: A last sentence that is only a subordinate clause ("When the outage started.") still owes its main clause;
@@ -143,6 +148,22 @@ _DANGLING_CLAUSE = re.compile(
     r"(?:^|[.!?]\s+)(when|whenever|if|while|although|though|unless|as soon as|looking back)\b[^,.!?]*[.!?]?$"
 )
 _WORD = re.compile(r"[\w'-]+")
+#: A comma followed by a new subject may start a second statement: speech recognition often joins two spoken
+#: sentences with a comma ("We chose Postgres for its consistency, the whole team knew it."), most of all when
+#: the voice hardly pauses between them.
+_NEW_SUBJECT = re.compile(
+    r"^(?:(?:and|but|so|then)\s+)?(?:i|i'm|i've|i'd|we|we're|we've|we'd|you|he|she|it|it's|its|they|there|the|"
+    r"this|that|these|those|my|our|their|every|each|most|all|everything|everyone|nobody|none)\s"
+    # ...or a word or two and a verb ("..., entries are invalidated"), not a relative clause ("..., which is").
+    r"|^(?!(?:which|who|whom|whose|where|when|what)\b)[\w'-]+(?:\s+[\w'-]+)?\s+"
+    r"(?:is|are|was|were|has|have|had|will|would|can|could|did|does|do)\b"
+)
+#: ...unless what comes before the comma only introduces the sentence ("At my last job, I led...", "When it
+#: failed, we..."): a phrase opening with one of these words is no statement of its own.
+_INTRODUCER = re.compile(
+    r"^(after|at|before|during|for|from|if|in|last|on|once|since|when|whenever|while|although|though|because|"
+    r"as|by|with|without|over|under|until|unless|this|that|back|also|honestly|well|yes|no|yeah|okay)\b"
+)
 
 
 def expected_answer_words(question: str) -> int:
@@ -169,10 +190,30 @@ def expected_answer_sentences(question: str) -> int:
     return 2 if _OPEN_QUESTION.search(asked) else 1
 
 
+def statements(text: str) -> int:
+    """How many statements ``text`` makes: its sentences, and the ones a comma joins to them (a new subject
+    after a comma that follows a phrase of four words or more that does not only introduce: see
+    :data:`_NEW_SUBJECT`); what the open-question rule of :func:`silence_needed` counts."""
+    count = 0
+    for sentence in split_sentences(text):
+        phrases = [phrase.strip() for phrase in sentence.lower().split(",")]
+        count += 1 if sentence.strip() else 0
+        for before, after in pairwise(phrases):
+            if (
+                _NEW_SUBJECT.match(after)
+                and " and " not in after  # "usage dropping, our champion leaving and tickets piling up": a list
+                and len(_WORD.findall(before)) >= 4
+                and not _INTRODUCER.match(before)
+            ):
+                count += 1
+    return count
+
+
 def owes_more(text: str) -> bool:
     """True when the answer so far promised more than it gave: fewer points than it announced ("three
     reasons" and two given), or a list opened ("First, ...") and not yet continued."""
     sentences = [s.strip().lower() for s in split_sentences(text) if s.strip()]
+    sentences = [sentence for sentence in sentences if not _POINT_NUMBER.match(sentence)]
     for index, sentence in enumerate(sentences):
         announced = _ANNOUNCED.search(sentence)
         if announced is not None:
@@ -196,7 +237,7 @@ def silence_needed(hint: str | None, expected_words: int, config: TurnConfig, ex
         or _DANGLING_CLAUSE.search(text)
         or text.endswith((",", "-", "...", "…", ":", ";"))
         or len(_WORD.findall(text)) < expected_words
-        or len(split_sentences(hint.strip())) < expected_sentences
+        or statements(hint) < expected_sentences
         or owes_more(hint)
     ):
         return config.unfinished_silence_ms
