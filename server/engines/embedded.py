@@ -65,7 +65,7 @@ class WhisperSpeechToText:
     name = "whisper"
 
     def __init__(
-        self, model_path: str | Path | None = None, *, threads: int = 2, beam_size: int = 5, workers: int = 1
+        self, model_path: str | Path | None = None, *, threads: int = 2, beam_size: int = 1, workers: int = 1
     ) -> None:
         import faster_whisper.transcribe
         from faster_whisper import WhisperModel

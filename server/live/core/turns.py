@@ -44,7 +44,7 @@ class TurnConfig:
     #: Silence after which the words so far are worth transcribing (the reply is prepared speculatively).
     pause_probe_ms: float = 160
     #: Silence that ends a turn after a finished-sounding answer.
-    end_silence_ms: float = 560
+    end_silence_ms: float = 450
     #: Silence that ends a turn when the words so far sound unfinished (a thinking pause), or are unknown.
     unfinished_silence_ms: float = 3600
     #: Silence that ends a turn after the candidate asked for time ("let me think").
