@@ -71,6 +71,12 @@ HEADLINE = (
     "thinking_pauses",
 )
 _WORD = re.compile(r"[a-z0-9']+")
+#: Words of spoken numbers, which speech recognition writes as digits ("ninety-eight point six percent" is
+#: "98.6%"): the lost-words check does not look for them.
+_NUMBER_WORD = re.compile(
+    r"(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|"
+    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|point|percent|dollars)"
+)
 
 
 @dataclass(frozen=True)
@@ -267,7 +273,8 @@ def score(answer: Answer, decisions: list[float], turns: list[str]) -> Outcome:
     outcome.latency_ms = next((d - answer.speech_end_ms for d in decisions if d > answer.speech_end_ms), None)
     heard = set(_WORD.findall(outcome.words.lower()))
     for number, text in enumerate(answer.after_pause):
-        words = [w for w in _WORD.findall(text.lower()) if len(w) > 3] or _WORD.findall(text.lower())
+        said = [w for w in _WORD.findall(text.lower()) if not _NUMBER_WORD.fullmatch(w)]
+        words = [w for w in said if len(w) > 3] or said
         if sum(w in heard for w in words) < len(words) / 2:
             outcome.lost_after.append(number)
     return outcome
