@@ -12,12 +12,17 @@ live lane to rest, at most ``CAPTION_YIELD_S``), so a run is far faster than rea
 session would on an idle node. Jobs that overlap are each timed alone: on 2 cores they would share the CPU,
 so latencies here are a lower bound where captions and words overlap.
 
-For each end-of-turn setting (the silence that ends a finished-sounding answer) it reports:
+For each end-of-turn setting (one silence that ends every finished-sounding answer), and for the product's
+own silences (``end_silence_ms`` after two statements or more, ``one_statement_silence_ms`` after one), it
+reports:
 
 - false cut-offs: thinking pauses at which the turn ended, out of all thinking pauses;
 - latency: from the last spoken sample to the decision (``speech`` ``active: false``), on the true ends;
 - lost words: thinking pauses after which fewer than half the words of what followed reached the saved
   answer (cut off or not).
+
+``eot_breath_cutoffs``: the finished answers again with a 0.35 s breath between their sentences, the share
+of breaths the product's silences cut (a quick end of turn risks these, not the thinking pauses).
 
 ``eot_latency_ms_at_5pct`` is the p50 latency of the fastest setting whose false cut-offs stay within 5 %.
 The answers are split in two by their number (odd: tune, even: held out); the headline figures are the
@@ -60,7 +65,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "eot_answers.json"
 LOUD = 300  # a sample louder than this (of 32767) is speech
 LEAD_S, TAIL_S = 0.6, 5.0
+BREATH_S = 0.35
 PRIORITY = {"barge_in": 0, "segment": 1, "partial": 2}
+#: The row of the product's own silences (``end_silence_ms`` after two statements or more,
+#: ``one_statement_silence_ms`` after one), beside the settings that use one silence for every answer.
+PRODUCT = 10**6
 #: The figures ``make bench`` repeats at the end (held-out half).
 HEADLINE = (
     "eot_false_cutoffs_at_300ms",
@@ -108,6 +117,17 @@ def _loud_span(pcm: bytes) -> tuple[int, int]:
 
 def load_answers() -> list[Answer]:
     return [spoken_answer(item) for item in json.loads(DATA.read_text())["items"]]
+
+
+def breath_answers() -> list[Answer]:
+    """The finished answers again, with a breath of :data:`BREATH_S` between their sentences: a pause the
+    candidate does not mean as the end, short of a thinking pause, that a quick end of turn may cut."""
+    answers = []
+    for item in json.loads(DATA.read_text())["items"]:
+        if item["kind"] == "finished":
+            segments = [part for sentence in item["segments"] for part in ({"pause_s": BREATH_S}, sentence)][1:]
+            answers.append(spoken_answer({**item, "segments": segments}))
+    return answers
 
 
 def spoken_answer(item: dict[str, Any]) -> Answer:
@@ -318,31 +338,36 @@ def run(
     default ``VIVA_TURN_MODEL`` names); the others carry their variant's name (``..._at_300ms_words``)."""
     product = "words" if Settings().turn_model == "none" else Settings().turn_model
     started = time.monotonic()
-    answers = load_answers()
+    answers, breathed = load_answers(), breath_answers()
     recognise, vad, judge = Recogniser(), SileroModel(), Judge()
     base = TurnConfig()
     results: dict[tuple[str, str, int], Figures] = {}
+    breathing: dict[tuple[str, str], Figures] = {}
     for name in variants:
         for split in ("tune", "heldout"):
             chosen = [a for a in answers if split_of(a) == split]
-            for end_ms in sorted({*settings, 300, 600, int(base.end_silence_ms)}):
-                config = replace(base, end_silence_ms=end_ms)
+            for end_ms in sorted({*settings, 300, 600}):
+                config = replace(base, end_silence_ms=end_ms, one_statement_silence_ms=end_ms)
                 results[name, split, end_ms] = evaluate(chosen, config, recognise, vad, VARIANTS[name], judge)
+            results[name, split, PRODUCT] = evaluate(chosen, base, recognise, vad, VARIANTS[name], judge)
+            breaths = [a for a in breathed if split_of(a) == split]
+            breathing[name, split] = evaluate(breaths, base, recognise, vad, VARIANTS[name], judge)
     figures: dict[str, float] = {}
     for name in variants:
         for split in ("tune", "heldout"):
             mine = {end: f for (v, s, end), f in sorted(results.items()) if v == name and s == split}
             suffix = ("" if name == product else f"_{name}") + ("" if split == "heldout" else "_tune")
-            within = [end for end, f in mine.items() if f.cutoff_rate <= 0.05]
+            within = [end for end, f in mine.items() if end != PRODUCT and f.cutoff_rate <= 0.05]
             figures[f"eot_false_cutoffs_at_300ms{suffix}"] = round(mine[300].cutoff_rate, 3)
             figures[f"eot_false_cutoffs_at_600ms{suffix}"] = round(mine[600].cutoff_rate, 3)
             fastest = mine[within[0]] if within else None
             figures[f"eot_latency_ms_at_5pct{suffix}"] = round(percentile(fastest.latencies, 50)) if fastest else -1
-            default = mine[int(base.end_silence_ms)]
+            default = mine[PRODUCT]
             figures[f"eot_latency_p50_ms_default{suffix}"] = round(percentile(default.latencies, 50))
             figures[f"eot_latency_p95_ms_default{suffix}"] = round(percentile(default.latencies, 95))
             figures[f"lost_words_after_pause{suffix}"] = default.lost
             figures[f"thinking_pauses{suffix}"] = default.pauses
+            figures[f"eot_breath_cutoffs{suffix}"] = round(breathing[name, split].cutoff_rate, 3)
     if judge.costs_ms:
         figures["smart_turn_ms_p50"] = round(percentile(judge.costs_ms, 50), 1)
         figures["smart_turn_ms_p95"] = round(percentile(judge.costs_ms, 95), 1)
@@ -352,10 +377,11 @@ def run(
         print(f"{header}  cut answers")
         for (name, split, end_ms), f in results.items():
             p50, p95 = percentile(f.latencies, 50), percentile(f.latencies, 95)
+            setting = "product" if end_ms == PRODUCT else str(end_ms)
             rate = f"{f.cut}/{f.pauses} {f.cutoff_rate:.0%}"
             label = VARIANTS[name].label
             print(
-                f"  {label:<18}{split:<8}{end_ms:>7}{rate:>14}{p50:>8.0f}{p95:>8.0f}{f.lost:>6}  {' '.join(f.cut_ids)}"
+                f"  {label:<18}{split:<8}{setting:>7}{rate:>14}{p50:>8.0f}{p95:>8.0f}{f.lost:>6}  {' '.join(f.cut_ids)}"
             )
         for key, value in figures.items():
             print(f"{key}={value}")

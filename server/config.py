@@ -84,6 +84,7 @@ class Settings(BaseSettings):
     speech_confirm_ms: int = Field(default=200, ge=20)
     barge_in_confirm_ms: int = Field(default=400, ge=20)
     end_of_turn_silence_ms: int = Field(default=450, ge=100)  # after a finished-sounding answer
+    one_statement_silence_ms: int = Field(default=600, ge=100)  # ...of one statement only
     thinking_pause_ms: int = Field(default=3600, ge=500)  # after unfinished words: never cut a thinker off
     prompt_after_ms: int = Field(default=8000, ge=1000)  # a long silence earns a gentle prompt
     max_turn_ms: int = Field(default=120_000, ge=1000)

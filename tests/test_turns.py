@@ -23,7 +23,7 @@ from server.live.core.turns import (
 
 WINDOW = 32.0
 CONFIG = TurnConfig()
-FINISHED = "I led the migration of our billing system to PostgreSQL and cut costs by a third."
+FINISHED = "I led the migration of our billing system to PostgreSQL. It cut costs by a third."
 
 
 def feed(detector: TurnDetector, labels: str, start_ms: float = 0.0) -> list[tuple[int, object]]:
@@ -70,6 +70,19 @@ def test_a_finished_answer_ends_after_the_short_silence() -> None:
     assert (ended.speech_start_ms, ended.speech_end_ms) == (10 * WINDOW, 70 * WINDOW)
     assert CONFIG.end_silence_ms <= ended.decided_at_ms - ended.speech_end_ms < CONFIG.end_silence_ms + WINDOW
     assert detector.phase is Phase.WAITING
+
+
+def test_one_finished_statement_waits_longer_than_two() -> None:
+    """A candidate often breathes after a first complete sentence and goes on; after two, they are done."""
+    one = "I led the migration of our billing system to PostgreSQL and cut costs by a third."
+    waited = {}
+    for hint in (one, FINISHED):
+        detector = talking(hint)
+        events = feed(detector, "." * windows(CONFIG.one_statement_silence_ms + 100), start_ms=60 * WINDOW)
+        ended = next(e for _, e in events if isinstance(e, TurnEnded))
+        waited[hint] = ended.decided_at_ms - ended.speech_end_ms
+    assert CONFIG.end_silence_ms <= waited[FINISHED] < CONFIG.end_silence_ms + WINDOW
+    assert CONFIG.one_statement_silence_ms <= waited[one] < CONFIG.one_statement_silence_ms + WINDOW
 
 
 def test_without_a_transcript_covering_the_pause_the_detector_waits() -> None:
@@ -136,7 +149,8 @@ def test_no_prompt_while_the_interviewer_speaks() -> None:
     [
         (None, CONFIG.unfinished_silence_ms),
         ("", CONFIG.unfinished_silence_ms),
-        ("I led the team of five engineers.", CONFIG.end_silence_ms),
+        ("I led the team of five engineers.", CONFIG.one_statement_silence_ms),
+        ("I led the team of five engineers. We shipped in May.", CONFIG.end_silence_ms),
         ("I led the team and", CONFIG.unfinished_silence_ms),
         ("it was, uh", CONFIG.unfinished_silence_ms),
         ("we chose Postgres for the ledger,", CONFIG.unfinished_silence_ms),
@@ -144,7 +158,7 @@ def test_no_prompt_while_the_interviewer_speaks() -> None:
         ("Let me think about that.", CONFIG.unfinished_silence_ms),
         ("When the outage started in the middle of the night.", CONFIG.unfinished_silence_ms),
         ("We rolled back. Looking back at that project.", CONFIG.unfinished_silence_ms),
-        ("When the outage started, I paged the on-call engineer.", CONFIG.end_silence_ms),
+        ("When the outage started, I paged the on-call engineer.", CONFIG.one_statement_silence_ms),
     ],
 )
 def test_silence_needed_follows_the_words(hint: str | None, expected: float) -> None:
@@ -171,7 +185,7 @@ def test_a_yes_to_a_yes_no_question_ends_quickly() -> None:
     detector.expect_answer("Did you use Kubernetes there?", 0)
     feed(detector, "s" * 12)
     detector.set_hint("Yes, I did.", 12 * WINDOW + 200)
-    events = feed(detector, "." * windows(CONFIG.end_silence_ms), start_ms=12 * WINDOW)
+    events = feed(detector, "." * windows(CONFIG.one_statement_silence_ms), start_ms=12 * WINDOW)
     assert kinds(events) == [PauseStarted, TurnEnded]
 
 

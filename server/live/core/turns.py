@@ -43,8 +43,10 @@ class TurnConfig:
     speech_lookback_ms: float = 1500
     #: Silence after which the words so far are worth transcribing (the reply is prepared speculatively).
     pause_probe_ms: float = 160
-    #: Silence that ends a turn after a finished-sounding answer.
+    #: Silence that ends a turn after a finished-sounding answer of two statements or more.
     end_silence_ms: float = 450
+    #: ...and after a finished-sounding answer of one statement, which more often goes on after a breath.
+    one_statement_silence_ms: float = 600
     #: Silence that ends a turn when the words so far sound unfinished (a thinking pause), or are unknown.
     unfinished_silence_ms: float = 3600
     #: Silence that ends a turn after the candidate asked for time ("let me think").
@@ -241,7 +243,7 @@ def silence_needed(hint: str | None, expected_words: int, config: TurnConfig, ex
         or owes_more(hint)
     ):
         return config.unfinished_silence_ms
-    return config.end_silence_ms
+    return config.end_silence_ms if statements(hint) >= 2 else config.one_statement_silence_ms
 
 
 class TurnDetector:
@@ -306,7 +308,7 @@ class TurnDetector:
         words decide alone, as without a model."""
         if (
             verdict is not None
-            and words_ms <= self.config.end_silence_ms
+            and words_ms <= max(self.config.end_silence_ms, self.config.one_statement_silence_ms)
             and verdict < self.config.turn_model_threshold
         ):
             return self.config.unfinished_silence_ms

@@ -68,6 +68,7 @@ def core_config(services: Services) -> CoreConfig:
             speech_confirm_ms=s.speech_confirm_ms,
             barge_in_confirm_ms=s.barge_in_confirm_ms,
             end_silence_ms=s.end_of_turn_silence_ms,
+            one_statement_silence_ms=s.one_statement_silence_ms,
             unfinished_silence_ms=s.thinking_pause_ms,
             prompt_after_ms=s.prompt_after_ms,
             max_turn_ms=s.max_turn_ms,
