@@ -195,7 +195,7 @@ def run(wanted: int = 14, verbose: bool = True) -> dict[str, int]:
             print(f"  {stage:<42}{figures[f'{stage}_p50_ms']:>8}{figures[f'{stage}_p95_ms']:>8}{round(max(values)):>8}")
         for turn in turns:
             stages = " ".join(f"{stage}={turn.stages_ms[stage]:.0f}" for stage in STAGES)
-            print(f"    {stages} vad_tail={turn.vad_tail_ms:.0f}  heard {turn.transcript[:40]!r}…")
+            print(f"    {stages} vad_tail={turn.vad_tail_ms:.0f}  heard {turn.transcript!r}")
             print(f"      reply begins {turn.first_sentence!r}")
         print(f"response_gap_p50_ms={figures['response_gap_p50_ms']}")
         print(f"response_gap_p95_ms={figures['response_gap_p95_ms']}")
