@@ -201,12 +201,7 @@ def statements(text: str) -> int:
         phrases = [phrase.strip() for phrase in sentence.lower().split(",")]
         count += 1 if sentence.strip() else 0
         for before, after in pairwise(phrases):
-            if (
-                _NEW_SUBJECT.match(after)
-                and " and " not in after  # "usage dropping, our champion leaving and tickets piling up": a list
-                and len(_WORD.findall(before)) >= 4
-                and not _INTRODUCER.match(before)
-            ):
+            if _NEW_SUBJECT.match(after) and len(_WORD.findall(before)) >= 4 and not _INTRODUCER.match(before):
                 count += 1
     return count
 
