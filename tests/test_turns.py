@@ -323,10 +323,10 @@ def test_an_open_question_is_rarely_answered_in_one_sentence() -> None:
         ("The project was late, so I cut the scope to three features, we shipped on time.", 3),
         ("I asked each of them to write down the trade-offs, and we picked one together.", 2),
         ("I would cache the catalog close to the users, entries are invalidated when the stock changes.", 2),
-        ("We moved the labels to eye level, which was cheap.", 1),
         ("Our monitoring used Prometheus and Grafana, every team owned the dashboards and alerts of its services.", 2),
-        # One statement: an introducing phrase, an aside, or no new subject after the comma.
+        # One statement: an introducing phrase, a relative clause, an aside, or no new subject after the comma.
         ("At my last job, I led a team of six engineers.", 1),
+        ("We moved the labels to eye level, which was cheap.", 1),
         ("When the deploy failed at midnight, we rolled it back.", 1),
         ("I lock out and tag the breaker myself, even if someone tells me it's already off.", 1),
         ("Honestly, a logic analyzer.", 1),

@@ -195,7 +195,8 @@ def expected_answer_sentences(question: str) -> int:
 def statements(text: str) -> int:
     """How many statements ``text`` makes: its sentences, and the ones a comma joins to them (a new subject
     after a comma that follows a phrase of four words or more that does not only introduce: see
-    :data:`_NEW_SUBJECT`); what the open-question rule of :func:`silence_needed` counts."""
+    :data:`_NEW_SUBJECT`). :func:`silence_needed` wants two for an open question, and ends two or more
+    sooner than one."""
     count = 0
     for sentence in split_sentences(text):
         phrases = [phrase.strip() for phrase in sentence.lower().split(",")]
@@ -228,17 +229,18 @@ def silence_needed(hint: str | None, expected_words: int, config: TurnConfig, ex
     text = hint.strip().lower()
     if _HOLD.search(text):
         return config.hold_silence_ms
+    made = statements(hint)
     if (
         not text
         or _UNFINISHED_TAIL.search(text)
         or _DANGLING_CLAUSE.search(text)
         or text.endswith((",", "-", "...", "…", ":", ";"))
         or len(_WORD.findall(text)) < expected_words
-        or statements(hint) < expected_sentences
+        or made < expected_sentences
         or owes_more(hint)
     ):
         return config.unfinished_silence_ms
-    return config.end_silence_ms if statements(hint) >= 2 else config.one_statement_silence_ms
+    return config.end_silence_ms if made >= 2 else config.one_statement_silence_ms
 
 
 class TurnDetector:
