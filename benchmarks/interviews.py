@@ -286,6 +286,7 @@ def run(
     print(f"Interviews per node on the embedded engines; {machine()}", flush=True)
     answers = prepare_answers()
     passed = relative = 0
+    passing = within = True
     baseline = float("nan")
     above = levels[-1]
     for sessions in levels:
@@ -293,10 +294,12 @@ def run(
         report(level)
         baseline = level.p95 if sessions == levels[0] else baseline
         ok = bool(level.gaps_ms) and not level.failed
-        passed = sessions if ok and level.p95 <= GAP_LIMIT_MS and passed == relative else passed
-        if ok and level.p95 <= baseline + LOAD_ALLOWANCE_MS:
-            relative = sessions
-        if not ok or level.p95 > max(GAP_LIMIT_MS, baseline + LOAD_ALLOWANCE_MS):
+        # Each figure is the last level of an unbroken run of levels within its bound.
+        passing = passing and ok and level.p95 <= GAP_LIMIT_MS
+        within = within and ok and level.p95 <= baseline + LOAD_ALLOWANCE_MS
+        passed = sessions if passing else passed
+        relative = sessions if within else relative
+        if not passing and not within:
             above = sessions
             break
     if profile:
